@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Set up the course environment and open the notebooks, or run every test.
+
+    python3 run.py lab     # create .venv, install, open JupyterLab on the notebooks
+    python3 run.py test    # create .venv, install, run the unit tests and strict nbval
+
+Uses only the standard library, so it works with any Python 3.11 on the PATH.
+The virtual environment lives in .venv next to this file (override with COURSE_VENV).
+Installing is skipped when requirements.txt has not changed since the last install.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("COURSE_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+# The whole test suite: unit/property/widget tests, then every notebook under strict nbval.
+TEST_ARGS = [
+    "-m", "pytest",
+    "--nbval", "--nbval-current-env", "--sanitize-with", "tests/nbval_sanitize.cfg",
+    "tests", "notebooks",
+]
+
+
+def run(*cmd: str | Path) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], cwd=ROOT, check=True)
+
+
+def setup() -> None:
+    if sys.version_info[:2] != (3, 11):
+        print(f"note: tested on Python 3.11, this is {sys.version.split()[0]}", file=sys.stderr)
+    if not PY.exists():
+        print(f"creating virtual environment {VENV.name}", flush=True)
+        venv.create(VENV, with_pip=True)
+    stamp = VENV / ".installed"
+    want = hashlib.sha256((ROOT / "requirements.txt").read_bytes() + (ROOT / "pyproject.toml").read_bytes())
+    if stamp.exists() and stamp.read_text() == want.hexdigest():
+        return
+    run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PY, "-m", "pip", "install", "--quiet", "-r", "requirements.txt")
+    run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
+    stamp.write_text(want.hexdigest())
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 1 or argv[0] not in ("lab", "test"):
+        print(__doc__)
+        return 2
+    setup()
+    if argv[0] == "lab":
+        return subprocess.call([str(PY), "-m", "jupyter", "lab", "notebooks/01_softmax_and_cross_entropy.ipynb",
+                                *argv[1:]], cwd=ROOT)
+    return subprocess.call([str(PY), *TEST_ARGS, *argv[1:]], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
