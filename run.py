@@ -25,9 +25,14 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 # The whole test suite: unit/property/widget tests, then every notebook under strict nbval.
 TEST_ARGS = [
-    "-m", "pytest",
-    "--nbval", "--nbval-current-env", "--sanitize-with", "tests/nbval_sanitize.cfg",
-    "tests", "notebooks",
+    "-m",
+    "pytest",
+    "--nbval",
+    "--nbval-current-env",
+    "--sanitize-with",
+    "tests/nbval_sanitize.cfg",
+    "tests",
+    "notebooks",
 ]
 
 
@@ -58,8 +63,10 @@ def main(argv: list[str]) -> int:
         return 2
     setup()
     if argv[0] == "lab":
-        return subprocess.call([str(PY), "-m", "jupyter", "lab", "notebooks/01_softmax_and_cross_entropy.ipynb",
-                                *argv[1:]], cwd=ROOT)
+        return subprocess.call(
+            [str(PY), "-m", "jupyter", "lab", "notebooks/01_softmax_and_cross_entropy.ipynb", *argv[1:]],
+            cwd=ROOT,
+        )
     return subprocess.call([str(PY), *TEST_ARGS, *argv[1:]], cwd=ROOT)
 
 

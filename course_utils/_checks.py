@@ -24,7 +24,9 @@ def as_float_array(x, name: str, *, min_ndim: int = 1, max_ndim: int | None = No
         arr = np.asarray(x)
     except ValueError as err:  # ragged nested lists
         raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
-    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+    if arr.dtype == bool or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
         raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
     if arr.dtype != np.float32:
         arr = arr.astype(np.float64)
@@ -84,9 +86,7 @@ def check_label_range(labels: np.ndarray, num_classes: int, name: str = "labels"
     if labels.size and labels.min() < 0:
         raise ValueError(f"{name} must be >= 0, got {labels.min()}")
     if labels.size and labels.max() >= num_classes:
-        raise ValueError(
-            f"{name} must be < the number of classes K={num_classes}, got {labels.max()}"
-        )
+        raise ValueError(f"{name} must be < the number of classes K={num_classes}, got {labels.max()}")
 
 
 def positive_int(value, name: str) -> int:
