@@ -29,14 +29,16 @@ def as_float_array(x, name: str, *, min_ndim: int = 1, max_ndim: int | None = No
     ):
         raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
     if arr.dtype != np.float32:
-        arr = arr.astype(np.float64)
+        arr = arr.astype(np.float64, copy=False)
     if arr.ndim < min_ndim:
         raise ValueError(f"{name} must have at least {min_ndim} dimension(s), got shape {arr.shape}")
     if max_ndim is not None and arr.ndim > max_ndim:
         raise ValueError(f"{name} must have at most {max_ndim} dimensions, got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
+    # min and max are NaN if any entry is NaN, and +-inf if any is infinite: two
+    # reductions instead of a temporary boolean array as large as the input.
+    if not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
         raise ValueError(f"{name} contains NaN or inf; every entry must be a finite number")
     return arr
 
@@ -71,7 +73,7 @@ def integer_labels(labels, name: str = "labels") -> np.ndarray:
     if arr.dtype == bool:
         raise TypeError(f"{name} must be integer class labels, got booleans")
     if np.issubdtype(arr.dtype, np.integer):
-        return arr.astype(np.int64)
+        return arr.astype(np.int64, copy=False)
     if np.issubdtype(arr.dtype, np.floating):
         if not np.all(np.isfinite(arr)):
             raise ValueError(f"{name} contains NaN or inf; class labels must be integers")

@@ -30,7 +30,8 @@ def softmax(z, axis: int = -1) -> np.ndarray:
     """
     z = as_float_array(z, "z")
     e = np.exp(_shifted(z, axis))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e /= np.sum(e, axis=axis, keepdims=True)
+    return e
 
 
 def log_softmax(z, axis: int = -1) -> np.ndarray:
@@ -41,7 +42,8 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
     """
     z = as_float_array(z, "z")
     shifted = _shifted(z, axis)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted -= np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    return shifted
 
 
 def softmax_jacobian(z) -> np.ndarray:

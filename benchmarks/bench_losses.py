@@ -1,0 +1,103 @@
+"""Forward + backward of cross-entropy at N = 4096, K = 1000: course_utils vs naive numpy vs PyTorch.
+
+    python benchmarks/bench_losses.py [--repeat 30]
+
+One "step" is the loss (cross_entropy_with_logits) plus its gradient
+(cross_entropy_grad), integer class labels, reduction="mean".
+
+* course_utils: the functions the notebooks use (input validation included).
+* naive numpy: the textbook formulas with no max shift and no checks:
+  S = exp(z) / sum exp(z); loss = -mean log S[y]; grad = (S - onehot(y)) / N.
+  (It overflows for large logits; here the logits are N(0, 1), so it is finite.)
+* torch: torch.nn.functional.cross_entropy forward + autograd backward on the CPU,
+  when torch is importable (an optional extra: not in requirements.txt).
+
+Prints the median time of each, and ratios measured in this same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from course_utils import cross_entropy_grad, cross_entropy_with_logits
+
+N, K = 4096, 1000
+
+
+def course_utils_step(z, labels):
+    return cross_entropy_with_logits(z, labels), cross_entropy_grad(z, labels)
+
+
+def naive_step(z, labels):
+    e = np.exp(z)
+    S = e / e.sum(axis=1, keepdims=True)
+    rows = np.arange(z.shape[0])
+    loss = -np.mean(np.log(S[rows, labels]))
+    grad = S.copy()
+    grad[rows, labels] -= 1
+    return loss, grad / z.shape[0]
+
+
+def median_seconds(fn, repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        torch = None
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, K, size=N)
+    print(f"cross-entropy forward + backward, N={N}, K={K}, median of {args.repeat} runs, 1 thread for torch")
+    for dtype in (np.float64, np.float32):
+        z = rng.normal(size=(N, K)).astype(dtype)
+        timings = {
+            "course_utils": median_seconds(lambda z=z: course_utils_step(z, labels), args.repeat),
+            "naive numpy": median_seconds(lambda z=z: naive_step(z, labels), args.repeat),
+        }
+        loss_ours, grad_ours = course_utils_step(z, labels)
+        loss_naive, grad_naive = naive_step(z, labels)
+        tol = 1e-4 if dtype == np.float32 else 1e-10
+        assert abs(loss_ours - loss_naive) < tol * loss_ours and np.allclose(grad_ours, grad_naive, atol=tol)
+        if torch is not None:
+            zt = torch.from_numpy(z)
+            yt = torch.from_numpy(labels)
+
+            def torch_step(zt=zt, yt=yt):
+                leaf = zt.clone().requires_grad_(True)
+                loss = torch.nn.functional.cross_entropy(leaf, yt)
+                loss.backward()
+                return loss.item(), leaf.grad
+
+            timings["torch (CPU)"] = median_seconds(torch_step, args.repeat)
+            loss_t, grad_t = torch_step()
+            assert abs(loss_t - loss_ours) < tol * loss_ours and np.allclose(
+                grad_t.numpy(), grad_ours, atol=tol
+            )
+        print(f"\n{np.dtype(dtype).name}:")
+        base = timings["course_utils"]
+        for name, seconds in timings.items():
+            print(f"  {name:<13} {seconds * 1e3:8.2f} ms   course_utils / this = {base / seconds:5.2f}")
+        if torch is None:
+            print("  torch not importable: install it (pip install torch) to compare with PyTorch's CPU path")
+
+
+if __name__ == "__main__":
+    main()
