@@ -1,0 +1,448 @@
+"""Figures the notebooks and the explorers draw, all on ``matplotlib.figure.Figure``.
+
+Nothing here touches pyplot's global state: a widget callback may run on another thread
+(ipykernel 7 subshells), and pyplot's "current figure" is shared by every thread. Each explorer
+owns a :class:`BlitFigure`: its axes, ticks and labels are drawn once; an update only redraws
+the artists that change over that cached background and encodes the pixels as PNG bytes for an
+``ipywidgets.Image``. The notebooks get plain ``Figure`` objects, which Jupyter displays inline.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
+from PIL import Image as PILImage
+
+# One colour per class (colour-blind-safe Okabe-Ito), a light tint for regions, a dark one for points.
+CLASS_COLORS = np.array(
+    [
+        [0.0, 0.447, 0.698],
+        [0.902, 0.624, 0.0],
+        [0.0, 0.620, 0.451],
+        [0.800, 0.475, 0.655],
+        [0.337, 0.706, 0.914],
+        [0.835, 0.369, 0.0],
+        [0.941, 0.894, 0.259],
+        [0.4, 0.4, 0.4],
+    ]
+)
+S_COLOR, Y_COLOR, GRAD_COLOR = "#0072B2", "#E69F00", "#CC3311"
+
+
+def class_colors(K: int) -> np.ndarray:
+    """K RGB rows, cycling through :data:`CLASS_COLORS`."""
+    return CLASS_COLORS[np.arange(K) % len(CLASS_COLORS)]
+
+
+class BlitFigure:
+    """A Figure whose static parts are drawn once and whose ``dynamic`` artists are redrawn per frame.
+
+    :meth:`render_png` restores the cached background, draws only the dynamic artists (set
+    ``animated`` so a full draw leaves them out) and returns PNG bytes. Call
+    :meth:`redraw_background` after changing anything static (limits, static lines). The lock makes
+    a frame atomic when callbacks arrive on several threads.
+    """
+
+    def __init__(self, fig: Figure) -> None:
+        self.fig = fig
+        self.canvas = FigureCanvasAgg(fig)
+        self.dynamic: list = []
+        self._background = None
+        self.lock = threading.RLock()
+
+    def add_dynamic(self, *artists):
+        for artist in artists:
+            artist.set_animated(True)
+            self.dynamic.append(artist)
+        return artists[0] if len(artists) == 1 else artists
+
+    def redraw_background(self) -> None:
+        with self.lock:
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def render_rgba(self) -> np.ndarray:
+        """The current frame as an (H, W, 4) uint8 array (a copy)."""
+        with self.lock:
+            if self._background is None:
+                self.redraw_background()
+            self.canvas.restore_region(self._background)
+            for artist in self.dynamic:
+                if artist.get_visible():
+                    self.fig.draw_artist(artist)
+            return np.array(self.canvas.buffer_rgba())
+
+    def render_png(self) -> bytes:
+        """The current frame as PNG bytes (RGB, fast zlib level 1: a few ms for ~300k pixels)."""
+        rgba = self.render_rgba()
+        buf = io.BytesIO()
+        PILImage.fromarray(rgba[..., :3]).save(buf, format="PNG", compress_level=1)
+        return buf.getvalue()
+
+
+def _freeze_layout(fig: Figure) -> None:
+    """Let constrained layout place the axes once, then keep them there (blitting needs fixed axes)."""
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+
+
+# ---------------------------------------------------------------------------------------------
+# LogitsExplorer: S against y, the loss, dLoss/dz, and the softmax Jacobian
+# ---------------------------------------------------------------------------------------------
+
+
+class LogitsFigure(BlitFigure):
+    """Three panels for K classes: bars of S and y; bars of dLoss/dz; the Jacobian dS/dz as a heat map.
+
+    ``grad_limit`` fixes the gradient axis to [-grad_limit, grad_limit] (|dLoss/dz_i| <= 1/T), and
+    ``jac_limit`` the colour scale of the Jacobian (|dS_i/dz_j| <= 1/(4T)), so nothing static
+    ever needs redrawing. The numbers themselves are shown beside the figure as HTML (text
+    rendering is most of matplotlib's cost per frame).
+    """
+
+    def __init__(self, K: int, grad_limit: float = 2.0, jac_limit: float = 0.5, dpi: int = 72) -> None:
+        fig = Figure(figsize=(10.5, 3.0), dpi=dpi, layout="constrained")
+        super().__init__(fig)
+        self.K = K
+        x = np.arange(K)
+        names = [str(i + 1) for i in range(K)]
+        ax_s, ax_g, ax_j = fig.subplots(1, 3, width_ratios=[1.25, 1.25, 1])
+
+        ax_s.set_ylim(0, 1.15)
+        ax_s.set_xticks(x, names)
+        ax_s.set_xlabel("class i")
+        ax_s.set_title(r"$S = \mathrm{softmax}(z/T)$ against labels $y$")
+        w = 0.38
+        self.s_bars = ax_s.bar(x - w / 2, np.zeros(K), w, color=S_COLOR, label="S")
+        self.y_bars = ax_s.bar(x + w / 2, np.zeros(K), w, color=Y_COLOR, label="y (smoothed)")
+        ax_s.legend(loc="upper left", fontsize=8, ncols=2, frameon=False)
+
+        ax_g.set_ylim(-grad_limit * 1.05, grad_limit * 1.05)
+        ax_g.axhline(0, color="black", lw=0.8)
+        ax_g.set_xticks(x, names)
+        ax_g.set_xlabel("logit i")
+        ax_g.set_title(r"gradient $\partial Loss/\partial z = (S - y)/T$")
+        self.g_bars = ax_g.bar(x, np.zeros(K), 0.6, color=GRAD_COLOR)
+
+        self.jac_image = ax_j.imshow(np.zeros((K, K)), cmap="RdBu_r", vmin=-jac_limit, vmax=jac_limit)
+        ax_j.set_xticks(x, [f"$z_{n}$" for n in names])
+        ax_j.set_yticks(x, [f"$S_{n}$" for n in names])
+        ax_j.set_title(r"Jacobian $\partial S_i/\partial z_j$")
+        fig.colorbar(self.jac_image, ax=ax_j, shrink=0.85)
+
+        _freeze_layout(fig)
+        self.add_dynamic(*self.s_bars, *self.y_bars, *self.g_bars, self.jac_image)
+
+    def update(self, S: np.ndarray, y: np.ndarray, grad: np.ndarray, jac: np.ndarray) -> None:
+        """Move the bars and the heat map to new numbers (no drawing yet)."""
+        with self.lock:
+            for i in range(self.K):
+                self.s_bars[i].set_height(S[i])
+                self.y_bars[i].set_height(y[i])
+                self.g_bars[i].set_height(grad[i])
+            self.jac_image.set_data(jac)
+
+
+# ---------------------------------------------------------------------------------------------
+# BackpropExplorer: loss curve, decision regions, gradient norms, one sample's S - y
+# ---------------------------------------------------------------------------------------------
+
+
+def grid_points(bounds: Sequence[float], n: int) -> np.ndarray:
+    """An n x n grid over bounds = (x_min, x_max, y_min, y_max) as (n * n, 2) points, row-major from y_min."""
+    x0, x1, y0, y1 = bounds
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def region_colors(S: np.ndarray, n: int) -> np.ndarray:
+    """Probabilities S (n * n, K) on a grid -> an (n, n, 3) image: each class's tint weighted by S_k."""
+    tint = 1.0 - 0.45 * (1.0 - class_colors(S.shape[1]))  # light versions of the class colours
+    return np.clip(S @ tint, 0.0, 1.0).reshape(n, n, 3)
+
+
+class BackpropFigure(BlitFigure):
+    """Four panels: loss up to the current step; decision regions; per-parameter gradient norms;
+    one sample's S, y and S - y (its logits in the title).
+
+    :meth:`set_run` draws what stays fixed for one training run (axes limits, the whole loss curve
+    in grey, the data); :meth:`update` moves the dynamic artists to one step.
+    """
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        labels: np.ndarray,
+        K: int,
+        param_names: Sequence[str],
+        grid_n: int = 70,
+        dpi: int = 72,
+    ) -> None:
+        fig = Figure(figsize=(9.6, 6.6), dpi=dpi, layout="constrained")
+        super().__init__(fig)
+        self.K = K
+        self.grid_n = grid_n
+        pad = 0.12
+        self.bounds = (X[:, 0].min() - pad, X[:, 0].max() + pad, X[:, 1].min() - pad, X[:, 1].max() + pad)
+        (ax_l, ax_r), (ax_g, ax_s) = fig.subplots(2, 2)
+        self.ax_loss, self.ax_grad = ax_l, ax_g
+
+        ax_l.set_xlabel("step")
+        ax_l.set_ylabel("mean cross-entropy")
+        ax_l.set_title("loss")
+        (self.loss_all,) = ax_l.plot([], [], color="0.8", lw=1.5)
+        (self.loss_line,) = ax_l.plot([], [], color=S_COLOR, lw=2)
+        (self.loss_dot,) = ax_l.plot([], [], "o", color=GRAD_COLOR, ms=7)
+        self.loss_text = ax_l.text(0.97, 0.93, "", transform=ax_l.transAxes, ha="right", va="top")
+
+        self.region = ax_r.imshow(
+            np.ones((grid_n, grid_n, 3)),
+            origin="lower",
+            extent=self.bounds,
+            interpolation="nearest",
+            aspect="auto",
+        )
+        colors = class_colors(K)[labels]
+        self.points = ax_r.scatter(X[:, 0], X[:, 1], c=colors, s=14, edgecolors="black", linewidths=0.4)
+        (self.chosen,) = ax_r.plot([], [], "o", ms=13, mfc="none", mec="black", mew=2)
+        ax_r.set_xlim(self.bounds[:2])
+        ax_r.set_ylim(self.bounds[2:])
+        ax_r.set_xticks([])
+        ax_r.set_yticks([])
+        ax_r.set_title("decision regions (tint = S of each class)")
+
+        xg = np.arange(len(param_names))
+        ax_g.set_xticks(xg, [f"dL/d{name}" for name in param_names])
+        ax_g.set_title("gradient norm per parameter, ||dLoss/dp||")
+        self.grad_bars = ax_g.bar(xg, np.zeros(len(param_names)), 0.6, color=GRAD_COLOR)
+
+        x = np.arange(K)
+        w = 0.27
+        ax_s.axhline(0, color="black", lw=0.8)
+        ax_s.set_ylim(-1.1, 1.1)
+        ax_s.set_xticks(x, [str(i + 1) for i in x])
+        ax_s.set_xlabel("class i")
+        self.sample_title = ax_s.set_title(" ")
+        self.s_bars = ax_s.bar(x - w, np.zeros(K), w, color=S_COLOR, label="S")
+        self.y_bars = ax_s.bar(x, np.zeros(K), w, color=Y_COLOR, label="y")
+        self.d_bars = ax_s.bar(x + w, np.zeros(K), w, color=GRAD_COLOR, label="S - y")
+        ax_s.legend(loc="lower left", fontsize=8, ncols=3, frameon=False)
+        self.z_text = ax_s.text(0.5, 0.97, "", transform=ax_s.transAxes, ha="center", va="top", fontsize=9)
+
+        _freeze_layout(fig)
+        self.add_dynamic(
+            self.loss_line,
+            self.loss_dot,
+            self.loss_text,
+            self.region,
+            self.points,
+            self.chosen,
+            *self.grad_bars,
+            self.sample_title,
+            *self.s_bars,
+            *self.y_bars,
+            *self.d_bars,
+            self.z_text,
+        )
+
+    def set_run(self, history: np.ndarray, grad_norm_max: float) -> None:
+        """Fix the limits for a new training run and draw its full loss curve in grey as background."""
+        with self.lock:
+            steps = np.arange(len(history))
+            self.loss_all.set_data(steps, history)
+            self.ax_loss.set_xlim(0, max(len(history) - 1, 1))
+            self.ax_loss.set_ylim(0, float(np.max(history)) * 1.08)
+            self.ax_grad.set_ylim(0, grad_norm_max * 1.1 if grad_norm_max > 0 else 1.0)
+            self.redraw_background()
+
+    def update(
+        self,
+        step: int,
+        history: np.ndarray,
+        accuracy: float,
+        S_grid: np.ndarray,
+        grad_norms: np.ndarray,
+        sample_xy: np.ndarray,
+        z: np.ndarray,
+        S: np.ndarray,
+        y: np.ndarray,
+        sample: int,
+    ) -> None:
+        with self.lock:
+            self.loss_line.set_data(np.arange(step + 1), history[: step + 1])
+            self.loss_dot.set_data([step], [history[step]])
+            self.loss_text.set_text(f"step {step}: loss {history[step]:.4f}, accuracy {100 * accuracy:.1f} %")
+            self.region.set_data(region_colors(S_grid, self.grid_n))
+            self.chosen.set_data([sample_xy[0]], [sample_xy[1]])
+            for bar, h in zip(self.grad_bars, grad_norms, strict=True):
+                bar.set_height(h)
+            self.sample_title.set_text(f"sample #{sample}: S, y and S - y = dLoss_n/dz")
+            for i in range(self.K):
+                self.s_bars[i].set_height(S[i])
+                self.y_bars[i].set_height(y[i])
+                self.d_bars[i].set_height(S[i] - y[i])
+            self.z_text.set_text("z = [" + ", ".join(f"{v:+.2f}" for v in z) + "]")
+
+
+# ---------------------------------------------------------------------------------------------
+# Static figures for notebook 04
+# ---------------------------------------------------------------------------------------------
+
+
+def network_figure(sizes: Sequence[int], max_units: int = 8) -> Figure:
+    """The MLP as neurons and connections: one column per layer (at most ``max_units`` drawn per layer)."""
+    fig = Figure(figsize=(7, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    columns = []
+    for c, n in enumerate(sizes):
+        shown = min(n, max_units)
+        ys = np.linspace(-1, 1, shown) if shown > 1 else np.zeros(1)
+        columns.append((c, ys))
+        kind = "input x" if c == 0 else ("logits z" if c == len(sizes) - 1 else "tanh")
+        ax.text(
+            c,
+            1.25,
+            f"{kind}\n{n} units" + (" (some drawn)" if n > shown else ""),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
+    for (c0, ys0), (c1, ys1) in zip(columns[:-1], columns[1:], strict=True):
+        for a in ys0:
+            for b in ys1:
+                ax.plot([c0, c1], [a, b], color="0.75", lw=0.6, zorder=1)
+        ax.text((c0 + c1) / 2, -1.3, f"W{c1} ({sizes[c0]}x{sizes[c1]}), b{c1}", ha="center", fontsize=9)
+    for c, ys in columns:
+        color = "#F0E442" if c == 0 else (S_COLOR if c == len(sizes) - 1 else "#009E73")
+        ax.scatter(np.full(len(ys), c), ys, s=160, color=color, edgecolors="black", zorder=2)
+    last = len(sizes) - 1
+    ax.annotate(
+        "softmax -> S\ncross-entropy\nwith y -> Loss",
+        xy=(last + 0.08, 0),
+        xytext=(last + 0.45, 0),
+        va="center",
+        fontsize=9,
+        arrowprops={"arrowstyle": "<-"},
+    )
+    ax.set_xlim(-0.4, last + 1.2)
+    ax.set_ylim(-1.5, 1.7)
+    return fig
+
+
+def computational_graph_figure(num_layers: int = 2) -> Figure:
+    """The computational graph of the MLP: forward arrows (black) and backward gradients (red).
+
+    For num_layers = 2: X -> [A0 W1 + b1] -> Z1 -> tanh -> A1 -> [A1 W2 + b2] -> z -> softmax -> S
+    -> CE(y) -> Loss, with each backward rule written under its node, starting from dLoss/dz = S - y.
+    """
+    nodes: list[tuple[str, str]] = [("X", "input")]
+    back: list[str] = []
+    for i in range(1, num_layers + 1):
+        last = i == num_layers
+        z_name = "z" if last else f"Z{i}"
+        nodes.append((f"{z_name} = A{i - 1}W{i} + b{i}", f"W{i}, b{i}"))
+        back.append(
+            f"dW{i} = A{i - 1}ᵀ dZ{i}\ndb{i} = Σ dZ{i}"
+            if not last
+            else f"dW{i} = A{i - 1}ᵀ(S - y)/N\ndb{i} = Σ (S - y)/N"
+        )
+        if not last:
+            nodes.append((f"A{i} = tanh(Z{i})", ""))
+            back.append(f"dZ{i} = dA{i} ⊙ (1 - A{i}²)")
+    nodes.append(("S = softmax(z)", ""))
+    back.append("dLoss/dz = (S - y)/N\n(cross_entropy_grad)")
+    nodes.append(("Loss = CE(S, y)", "labels y"))
+    fig = Figure(figsize=(2.05 * len(nodes), 3.3), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    xs = np.arange(len(nodes)) * 2.0
+    for x, (label, side) in zip(xs, nodes, strict=True):
+        ax.text(
+            x,
+            0,
+            label,
+            ha="center",
+            va="center",
+            fontsize=9,
+            bbox={"boxstyle": "round,pad=0.4", "fc": "#E8F1FA", "ec": S_COLOR},
+        )
+        if side:
+            ax.text(x, 0.75, side, ha="center", va="center", fontsize=8, color="0.3")
+    for x0, x1 in zip(xs[:-1], xs[1:], strict=True):
+        ax.add_patch(
+            FancyArrowPatch(
+                (x0 + 0.7, 0.12), (x1 - 0.7, 0.12), arrowstyle="-|>", mutation_scale=10, color="black"
+            )
+        )
+        ax.add_patch(
+            FancyArrowPatch(
+                (x1 - 0.7, -0.18), (x0 + 0.7, -0.18), arrowstyle="-|>", mutation_scale=10, color=GRAD_COLOR
+            )
+        )
+    # Backward rules: under the node whose gradient they give, in the order the backward pass meets them.
+    for k, text in enumerate(back):
+        x = xs[1 + k] if k < len(back) - 1 else xs[-2]
+        ax.text(x, -0.95, text, ha="center", va="center", fontsize=8, color=GRAD_COLOR)
+    ax.text(xs[0], -0.95, "backward ←\n(red)", ha="center", va="center", fontsize=8, color=GRAD_COLOR)
+    ax.text(xs[0], 0.75, "forward →", ha="center", va="center", fontsize=8)
+    ax.set_xlim(xs[0] - 1.1, xs[-1] + 1.1)
+    ax.set_ylim(-1.4, 1.1)
+    return fig
+
+
+def decision_regions_figure(
+    net, X: np.ndarray, labels: np.ndarray, title: str = "", grid_n: int = 150
+) -> Figure:
+    """The classes ``net`` predicts over the plane (tinted by S) with the data points on top."""
+    pad = 0.12
+    bounds = (X[:, 0].min() - pad, X[:, 0].max() + pad, X[:, 1].min() - pad, X[:, 1].max() + pad)
+    fig = Figure(figsize=(4.2, 4.0), layout="constrained")
+    ax = fig.add_subplot()
+    K = net.sizes[-1]
+    ax.imshow(
+        region_colors(net.predict_proba(grid_points(bounds, grid_n)), grid_n),
+        origin="lower",
+        extent=bounds,
+        interpolation="bilinear",
+        aspect="auto",
+    )
+    ax.scatter(X[:, 0], X[:, 1], c=class_colors(K)[labels], s=14, edgecolors="black", linewidths=0.4)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title)
+    return fig
+
+
+def timing_figure(
+    num_params: Sequence[int], t_backprop: Sequence[float], t_numerical: Sequence[float]
+) -> Figure:
+    """Seconds per full gradient against the parameter count P, log-log: backprop vs finite differences."""
+    fig = Figure(figsize=(5.6, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.loglog(num_params, t_numerical, "s-", color=GRAD_COLOR, label="finite differences (2P forward passes)")
+    ax.loglog(num_params, t_backprop, "o-", color=S_COLOR, label="backprop (1 forward + 1 backward)")
+    ax.set_xlabel("number of parameters P")
+    ax.set_ylabel("seconds per gradient")
+    ax.legend(fontsize=8)
+    ax.grid(True, which="both", alpha=0.3)
+    return fig
+
+
+def loss_curves_figure(histories: dict[str, Sequence[float]], title: str = "") -> Figure:
+    """One loss curve per label (e.g. per learning rate), log y axis."""
+    fig = Figure(figsize=(5.6, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    for label, history in histories.items():
+        ax.semilogy(history, label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel("mean cross-entropy")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return fig

@@ -1,0 +1,189 @@
+"""Live explorers: move a slider, watch the numbers of the lecture change.
+
+``LogitsExplorer``   logits z, true class, temperature T and label smoothing epsilon -> S, y,
+                     the loss, dLoss/dz and the softmax Jacobian.
+``BackpropExplorer`` trains the MLP on the spirals by the four steps and lets you scrub through
+                     training: loss curve, decision regions, gradient norms, one sample's S - y.
+
+Every number comes from ``course_utils`` (softmax, cross_entropy_*, softmax_jacobian, MLP); the
+explorers only wire sliders to them. Drawing follows DESIGN.md's trap notes: each figure is made
+once (no pyplot), callbacks move its artists and re-encode it as PNG bytes into an
+``ipywidgets.Image``, so a callback on any thread produces a complete picture, never a blank one.
+
+DOM hooks for browser tests: the image widgets carry the CSS classes ``logits-explorer-plot`` and
+``backprop-explorer-plot``; the loss readouts (HTML widgets) carry ``loss-readout`` and show the
+loss with 4 decimals as ``Loss = 0.5108``; the whole explorers carry ``logits-explorer`` and
+``backprop-explorer``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import threading
+
+import ipywidgets as widgets
+import numpy as np
+
+from ._checks import positive_int
+from .losses import cross_entropy_grad, cross_entropy_with_logits, one_hot
+from .plots import LogitsFigure
+from .softmax import softmax, softmax_jacobian
+
+# The lecture's example: true class 3 and S = [0.1, 0.3, 0.6]. The explorer opens on z = log S
+# (softmax(log S) = S since S sums to 1), i.e. on the lecture's loss -log 0.6 = 0.511.
+LECTURE_LOGITS = tuple(float(v) for v in np.log([0.1, 0.3, 0.6]))
+
+
+def _positive_number(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return float(value)
+
+
+class LogitsExplorer:
+    """Sliders for the logits z (one per class), the true class, temperature T and label smoothing epsilon.
+
+    What it computes, every time a control moves (all with ``course_utils``):
+
+        y_smooth = (1 - epsilon) * one_hot(c) + epsilon / K         ``labels``   (K,)
+        S        = softmax(z / T)                                    ``probs``    (K,)
+        Loss     = -sum_i y_smooth_i log S_i                         ``loss``     float
+        dLoss/dz = cross_entropy_grad(z / T, y_smooth) / T = (S - y_smooth) / T   ``grad`` (K,)
+        dS/dz    = softmax_jacobian(z / T) / T                       ``jacobian`` (K, K)
+
+    The 1/T is the chain rule through z / T. Display ``ex.widget`` (or just ``ex``).
+    Ranges: z_i in [-logit_max, logit_max], T in [t_min, t_max], epsilon in [0, smoothing_max].
+    """
+
+    def __init__(
+        self,
+        K: int = 3,
+        logit_max: float = 10.0,
+        t_min: float = 0.5,
+        t_max: float = 5.0,
+        smoothing_max: float = 0.5,
+        dpi: int = 72,
+    ) -> None:
+        K = positive_int(K, "K")
+        if not 2 <= K <= 10:
+            raise ValueError(f"K must be between 2 and 10 classes (one slider each), got {K}")
+        logit_max = _positive_number(logit_max, "logit_max")
+        t_min = _positive_number(t_min, "t_min")
+        t_max = _positive_number(t_max, "t_max")
+        if t_max < t_min:
+            raise ValueError(f"t_max must be >= t_min, got t_min={t_min}, t_max={t_max}")
+        if not 1.0 >= t_min or not t_max >= 1.0:
+            raise ValueError(
+                f"the temperature range [t_min, t_max] must contain T = 1, got [{t_min}, {t_max}]"
+            )
+        smoothing_max = _positive_number(smoothing_max, "smoothing_max")
+        if smoothing_max > 1:
+            raise ValueError(
+                f"smoothing_max must be <= 1 (epsilon = 1 is uniform labels), got {smoothing_max}"
+            )
+        dpi = positive_int(dpi, "dpi")
+        self.K = K
+        self._lock = threading.RLock()
+
+        start = LECTURE_LOGITS if K == 3 else np.round(np.linspace(-1.0, 1.0, K), 2)
+        slider_layout = widgets.Layout(width="320px")
+        self.logit_sliders = [
+            widgets.FloatSlider(
+                value=float(np.clip(v, -logit_max, logit_max)),
+                min=-logit_max,
+                max=logit_max,
+                step=0.01,
+                description=f"z{i + 1}",
+                readout_format=".2f",
+                layout=slider_layout,
+            )
+            for i, v in enumerate(start)
+        ]
+        self.true_class = widgets.Dropdown(
+            options=[(f"class {i + 1}", i) for i in range(K)],
+            value=K - 1,
+            description="true class",
+            layout=widgets.Layout(width="320px"),
+        )
+        self.temperature = widgets.FloatSlider(
+            value=1.0,
+            min=t_min,
+            max=t_max,
+            step=0.05,
+            description="T",
+            readout_format=".2f",
+            layout=slider_layout,
+        )
+        self.smoothing = widgets.FloatSlider(
+            value=0.0,
+            min=0.0,
+            max=smoothing_max,
+            step=0.01,
+            description="ε",
+            readout_format=".2f",
+            layout=slider_layout,
+        )
+        self.loss_readout = widgets.HTML()
+        self.loss_readout.add_class("loss-readout")
+        self.numbers = widgets.HTML()
+        self.numbers.add_class("logits-explorer-numbers")
+        self._figure = LogitsFigure(K, grad_limit=1.0 / t_min, jac_limit=0.25 / t_min, dpi=dpi)
+        self.image = widgets.Image(format="png")
+        self.image.add_class("logits-explorer-plot")
+
+        for control in (*self.logit_sliders, self.true_class, self.temperature, self.smoothing):
+            control.observe(self._on_change, names="value")
+        controls = widgets.VBox([*self.logit_sliders, self.true_class, self.temperature, self.smoothing])
+        self.widget = widgets.VBox(
+            [widgets.HBox([controls, widgets.VBox([self.loss_readout, self.numbers])]), self.image]
+        )
+        self.widget.add_class("logits-explorer")
+        self._on_change()
+
+    # -- the numbers --------------------------------------------------------------------------
+
+    @property
+    def logits(self) -> np.ndarray:
+        """z, the slider values, shape (K,)."""
+        return np.array([s.value for s in self.logit_sliders], dtype=np.float64)
+
+    def _compute(self) -> None:
+        z, T, eps = self.logits, float(self.temperature.value), float(self.smoothing.value)
+        y = (1.0 - eps) * one_hot(int(self.true_class.value), self.K) + eps / self.K
+        scaled = z / T
+        self.labels = y
+        self.probs = softmax(scaled)
+        self.loss = cross_entropy_with_logits(scaled, y)
+        self.grad = cross_entropy_grad(scaled, y) / T
+        self.jacobian = softmax_jacobian(scaled) / T
+
+    def _on_change(self, change=None) -> None:
+        with self._lock:
+            self._compute()
+            self._figure.update(self.probs, self.labels, self.grad, self.jacobian)
+            png = self._figure.render_png()
+            self.loss_readout.value = f"<b>Loss</b> = {self.loss:.4f}"
+            self.numbers.value = self._numbers_html()
+            self.image.value = png
+
+    def _numbers_html(self) -> str:
+        """The shown vectors and the Jacobian as a small HTML table, 3 decimals."""
+
+        def row(name: str, values) -> str:
+            return f"<tr><th>{name}</th>" + "".join(f"<td>{v:+.3f}</td>" for v in values) + "</tr>"
+
+        head = "<tr><th></th>" + "".join(f"<th>{i + 1}</th>" for i in range(self.K)) + "</tr>"
+        rows = [
+            row("z", self.logits),
+            row("S", self.probs),
+            row("y", self.labels),
+            row("dLoss/dz", self.grad),
+        ]
+        rows += [row(f"dS{i + 1}/dz", self.jacobian[i]) for i in range(self.K)]
+        style = "font-family: monospace; font-size: 12px; text-align: right; border-spacing: 8px 1px"
+        return f'<table style="{style}">{head}{"".join(rows)}</table>'
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
