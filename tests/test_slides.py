@@ -1,0 +1,113 @@
+"""Every notebook exports to a reveal.js deck that has exactly the slides its metadata asks for.
+
+Runs the same code as ``tools/export_slides.py`` (into a temporary folder) and counts, in the
+HTML, the slides (top-level ``<section>``), the subslides (``<section>`` inside them) and the
+speaker notes, against the notebook's ``slideshow.slide_type`` metadata.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("export_slides", ROOT / "tools" / "export_slides.py")
+export_slides = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(export_slides)
+
+NOTEBOOKS = export_slides.notebooks()
+
+
+class _DeckParser(HTMLParser):
+    """Counts slide ``<section>``s by depth and the ``<aside class="notes">`` speaker notes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.slides = 0
+        self.subslides = 0
+        self.notes = 0
+        self.max_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "section":
+            self.depth += 1
+            self.max_depth = max(self.max_depth, self.depth)
+            if self.depth == 1:
+                self.slides += 1
+            elif self.depth == 2:
+                self.subslides += 1
+        elif tag == "aside" and "notes" in (dict(attrs).get("class") or "").split():
+            self.notes += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section":
+            self.depth -= 1
+
+
+def expected_counts(nb: nbformat.NotebookNode) -> tuple[int, int, int]:
+    """(slides, subslides, notes) that nbconvert's reveal exporter makes from the metadata.
+
+    The first visible cell (not skip/notes) always opens a slide; after it every ``slide`` cell
+    opens a slide and a subslide, every ``subslide`` cell a subslide; ``notes`` cells become notes.
+    """
+    types = [c.metadata.get("slideshow", {}).get("slide_type", "-") for c in nb.cells]
+    first = next(i for i, t in enumerate(types) if t not in ("skip", "notes"))
+    later = types[first + 1:]
+    slides = 1 + later.count("slide")
+    subslides = slides + later.count("subslide")
+    return slides, subslides, types.count("notes")
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("slides")
+    return {deck.name: deck for deck in export_slides.export(NOTEBOOKS, out)}
+
+
+def test_there_are_notebooks_to_export() -> None:
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_deck_has_the_slides_of_its_notebook(notebook: Path, decks: dict[str, Path]) -> None:
+    deck = export_slides.deck_path(notebook, Path())
+    assert deck.name in decks, f"no deck written for {notebook.name}"
+    html = decks[deck.name].read_text(encoding="utf-8")
+    parser = _DeckParser()
+    parser.feed(html)
+    nb = nbformat.read(notebook, as_version=4)
+    slides, subslides, notes = expected_counts(nb)
+    assert (parser.slides, parser.subslides, parser.notes) == (slides, subslides, notes), (
+        f"{deck.name}: (slides, subslides, notes) in the deck differ from the notebook's metadata"
+    )
+    assert parser.depth == 0 and parser.max_depth == 2, f"{deck.name}: <section>s not nested slide/subslide"
+    assert "var scroll = true" in html, f"{deck.name}: scrolling is not enabled, long cells would be cut off"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_cell_has_a_slide_type(notebook: Path) -> None:
+    nb = nbformat.read(notebook, as_version=4)
+    allowed = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+    missing = [i for i, c in enumerate(nb.cells)
+               if c.metadata.get("slideshow", {}).get("slide_type") not in allowed]
+    assert not missing, f"{notebook.name}: cells {missing} have no valid slideshow.slide_type"
+
+
+def test_expected_counts_follow_nbconvert_rules() -> None:
+    """The counting rule and the parser themselves, on a notebook whose deck is known."""
+    nb = nbformat.v4.new_notebook()
+    kinds = ["skip", "notes", "-", "subslide", "fragment", "slide", "notes", "subslide", "-", "slide"]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"cell {i}", metadata={"slideshow": {"slide_type": k}})
+                for i, k in enumerate(kinds)]
+    # "-" at index 2 is the first visible cell, so it opens slide 1; slides at 5 and 9 open 2 and 3;
+    # subslides: 3 slides + the subslides at 3 and 7.
+    assert expected_counts(nb) == (3, 5, 2)
+    body, _ = export_slides.exporter(offline=False).from_notebook_node(nb)
+    parser = _DeckParser()
+    parser.feed(body)
+    assert (parser.slides, parser.subslides, parser.notes) == (3, 5, 2)

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Export every notebook to a reveal.js slide deck, for presenting from a browser.
+
+    .venv/bin/python tools/export_slides.py             # decks need the internet (CDNs)
+    .venv/bin/python tools/export_slides.py --offline   # decks work with no network at all
+
+Writes ``build/slides/<notebook>.slides.html`` for every ``notebooks/*.ipynb`` (``build/`` is
+git-ignored). This is ``jupyter nbconvert --to slides`` with scrolling on, so a long code cell
+scrolls inside its slide instead of being cut off. Cells tagged ``skip`` in their slideshow
+metadata are left out and ``notes`` cells become speaker notes (press ``s`` in the deck).
+
+By default the deck loads reveal.js, require.js, jQuery, MathJax and the widget renderer from
+CDNs, like nbconvert does, so it needs a network when it is opened. ``--offline`` instead copies
+those libraries, at pinned versions, from the npm registry into ``build/slides/vendor/`` (needs
+``npm`` once; later runs reuse the copy) and points the decks at them: copy the whole
+``build/slides/`` folder to the lecture-hall machine and open a deck with any browser, no network.
+Widgets appear as the stored snapshot of their last state (a deck has no kernel to move them);
+present live in JupyterLab for working sliders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbconvert import SlidesExporter
+from traitlets.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+OUT = ROOT / "build" / "slides"
+
+# Pinned so an offline deck is the same everywhere. reveal.js 4.0.2 and MathJax 2 are what
+# nbconvert's reveal template is written for (it calls MathJax.Hub, a MathJax 2 API);
+# html-manager 1.x renders ipywidgets 8 state.
+VENDOR = {
+    "reveal.js": "reveal.js@4.0.2",
+    "requirejs": "requirejs@2.3.8",
+    "jquery": "jquery@3.8.0",
+    "mathjax": "mathjax@2.7.9",
+    "html-manager": "@jupyter-widgets/html-manager@1.0.7",
+}
+# nbconvert's template imports mermaid as an ES module; no notebook here draws a mermaid diagram,
+# so an offline deck gets a do-nothing module instead of a request to a CDN.
+MERMAID_STUB = "data:text/javascript,export default {initialize() {}};"
+
+
+def notebooks() -> list[Path]:
+    """Every notebook, in teaching order."""
+    return sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+def deck_path(notebook: Path, out: Path = OUT) -> Path:
+    """Where the deck of ``notebook`` is written."""
+    return out / f"{notebook.stem}.slides.html"
+
+
+def _show(path: Path) -> str:
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+def vendor(out: Path) -> None:
+    """Copy the pinned JavaScript libraries into ``out/vendor`` (skipped when already there)."""
+    target = out / "vendor"
+    stamp = target / "versions.json"
+    if stamp.exists() and json.loads(stamp.read_text()) == VENDOR:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("--offline needs npm (Node.js) once, to fetch reveal.js and MathJax; install it or "
+                         "drop --offline")
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"fetching {', '.join(VENDOR.values())} from the npm registry", flush=True)
+        packed = subprocess.run([npm, "pack", "--silent", "--pack-destination", tmp, *VENDOR.values()],
+                                check=True, capture_output=True, text=True).stdout.split()
+        for name, tgz in zip(VENDOR, packed, strict=True):
+            with tarfile.open(Path(tmp) / tgz) as tar:
+                tar.extractall(Path(tmp) / name, filter="data")
+            shutil.move(Path(tmp) / name / "package", target / name)
+    stamp.write_text(json.dumps(VENDOR, indent=1))
+
+
+def exporter(offline: bool) -> SlidesExporter:
+    """nbconvert's slides exporter with scrolling on; with ``offline`` it uses ``vendor/`` copies."""
+    c = Config()
+    c.SlidesExporter.reveal_scroll = True
+    # reveal.js's own theme with its fonts bundled (nbconvert's default "simple" loads Google Fonts).
+    c.SlidesExporter.reveal_theme = "white"
+    extra = {}
+    if offline:
+        # Relative to the deck, so the folder can be copied anywhere and opened from disk.
+        c.SlidesExporter.reveal_url_prefix = "vendor/reveal.js"
+        c.SlidesExporter.require_js_url = "vendor/requirejs/require.js"
+        c.SlidesExporter.jquery_url = "vendor/jquery/dist/jquery.min.js"
+        c.SlidesExporter.mathjax_url = "vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+        c.SlidesExporter.widget_renderer_url = "vendor/html-manager/dist/embed-amd.js"
+        extra["mermaid_js_url"] = MERMAID_STUB  # not a configurable trait in nbconvert 7.17
+    return SlidesExporter(config=c, **extra)
+
+
+def export(paths: list[Path], out: Path = OUT, offline: bool = False) -> list[Path]:
+    """Write one deck per notebook into ``out``; return the deck paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    if offline:
+        vendor(out)
+    slides = exporter(offline)
+    decks = []
+    for path in paths:
+        body, _ = slides.from_notebook_node(nbformat.read(path, as_version=4),
+                                            resources={"metadata": {"name": path.stem}})
+        deck = deck_path(path, out)
+        deck.write_text(body, encoding="utf-8")
+        decks.append(deck)
+        print(f"{_show(path)} -> {_show(deck)}")
+    return decks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to export (default: all)")
+    parser.add_argument("--offline", action="store_true",
+                        help="copy reveal.js, MathJax etc. next to the decks so they open with no network")
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help=f"output folder (default: {OUT.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    paths = [p.resolve() for p in args.notebooks] or notebooks()
+    if not paths:
+        print(f"no notebooks in {NOTEBOOKS}", file=sys.stderr)
+        return 1
+    export(paths, args.out.resolve(), args.offline)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
