@@ -42,14 +42,18 @@ def naive_step(z, labels):
     return loss, grad / z.shape[0]
 
 
-def median_seconds(fn, repeat: int) -> float:
-    fn()  # warm-up
-    times = []
+def median_seconds(fns: dict, repeat: int) -> dict:
+    """Median wall time of each function, run in turn (a, b, c, a, b, c, ...) so that
+    whatever else the machine is doing slows all of them alike."""
+    times = {name: [] for name in fns}
+    for fn in fns.values():
+        fn()  # warm-up
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def main() -> None:
@@ -68,9 +72,9 @@ def main() -> None:
     print(f"cross-entropy forward + backward, N={N}, K={K}, median of {args.repeat} runs, 1 thread for torch")
     for dtype in (np.float64, np.float32):
         z = rng.normal(size=(N, K)).astype(dtype)
-        timings = {
-            "course_utils": median_seconds(lambda z=z: course_utils_step(z, labels), args.repeat),
-            "naive numpy": median_seconds(lambda z=z: naive_step(z, labels), args.repeat),
+        steps = {
+            "course_utils": lambda z=z: course_utils_step(z, labels),
+            "naive numpy": lambda z=z: naive_step(z, labels),
         }
         loss_ours, grad_ours = course_utils_step(z, labels)
         loss_naive, grad_naive = naive_step(z, labels)
@@ -86,11 +90,12 @@ def main() -> None:
                 loss.backward()
                 return loss.item(), leaf.grad
 
-            timings["torch (CPU)"] = median_seconds(torch_step, args.repeat)
+            steps["torch (CPU)"] = torch_step
             loss_t, grad_t = torch_step()
             assert abs(loss_t - loss_ours) < tol * loss_ours and np.allclose(
                 grad_t.numpy(), grad_ours, atol=tol
             )
+        timings = median_seconds(steps, args.repeat)
         print(f"\n{np.dtype(dtype).name}:")
         base = timings["course_utils"]
         for name, seconds in timings.items():

@@ -24,7 +24,7 @@ from ._checks import (
     integer_labels,
     positive_int,
 )
-from .softmax import log_softmax, softmax
+from .softmax import _log_softmax, _log_softmax_at, _softmax
 
 
 def one_hot(labels, num_classes: int) -> np.ndarray:
@@ -68,9 +68,7 @@ def _resolve_labels(y, shape: tuple, ref: str):
 def _per_sample_nll(log_S: np.ndarray, kind: str, y: np.ndarray) -> np.ndarray:
     """-sum_i y_i log S_i for each sample, with 0 * log 0 taken as 0."""
     if kind == "index":
-        if log_S.ndim == 1:
-            return -log_S[y]
-        return -log_S[np.arange(log_S.shape[0]), y]
+        return -np.take_along_axis(log_S, y[..., None], axis=-1)[..., 0]
     terms = np.multiply(y, log_S, out=np.zeros(np.broadcast_shapes(y.shape, log_S.shape)), where=y != 0)
     return -terms.sum(axis=-1)
 
@@ -118,7 +116,9 @@ def cross_entropy_with_logits(z, y, reduction: str = "mean"):
     check_reduction(reduction)
     z = as_float_array(z, "z", max_ndim=2)
     kind, y = _resolve_labels(y, z.shape, "z")
-    return _reduce(_per_sample_nll(log_softmax(z), kind, y), reduction)
+    if kind == "index":  # only log S at the true class is needed: -log S_y
+        return _reduce(-_log_softmax_at(z, y), reduction)
+    return _reduce(_per_sample_nll(_log_softmax(z), kind, y), reduction)
 
 
 def cross_entropy_grad(z, y, reduction: str = "mean") -> np.ndarray:
@@ -135,7 +135,7 @@ def cross_entropy_grad(z, y, reduction: str = "mean") -> np.ndarray:
     check_reduction(reduction)
     z = as_float_array(z, "z", max_ndim=2)
     kind, y = _resolve_labels(y, z.shape, "z")
-    S = softmax(z)
+    S = _softmax(z)
     if kind == "index":
         grad = S  # S - one_hot(y), without building the one-hot array
         if z.ndim == 1:

@@ -28,10 +28,7 @@ def softmax(z, axis: int = -1) -> np.ndarray:
     Shapes: ``z`` (K,) -> S (K,);  (N, K) -> (N, K); any shape, normalised
     along ``axis``. float32 input stays float32, everything else is float64.
     """
-    z = as_float_array(z, "z")
-    e = np.exp(_shifted(z, axis))
-    e /= np.sum(e, axis=axis, keepdims=True)
-    return e
+    return _softmax(as_float_array(z, "z"), axis)
 
 
 def log_softmax(z, axis: int = -1) -> np.ndarray:
@@ -40,10 +37,35 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
     Computed without ever forming S, so log S is exact even where S rounds to 0.
     Shapes as for :func:`softmax`.
     """
-    z = as_float_array(z, "z")
+    return _log_softmax(as_float_array(z, "z"), axis)
+
+
+# The unchecked computations, for callers that have already validated z.
+
+
+def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    e = _shifted(z, axis)
+    np.exp(e, out=e)  # in place: one array of z's size for the whole computation
+    e /= np.sum(e, axis=axis, keepdims=True)
+    return e
+
+
+def _log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     shifted = _shifted(z, axis)
     shifted -= np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return shifted
+
+
+def _log_softmax_at(z: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """log S_y for the class y = ``labels`` of each row: (z_y - max z) - log sum_j exp(z_j - max z).
+
+    The same numbers as ``_log_softmax(z)`` picked at the labels, without
+    storing all N x K of them. z: (K,) or (N, K); labels: () or (N,).
+    """
+    shifted = _shifted(z, -1)
+    at_label = np.take_along_axis(shifted, labels[..., None], axis=-1)[..., 0]
+    np.exp(shifted, out=shifted)  # shifted is not needed any more
+    return at_label - np.log(np.sum(shifted, axis=-1))
 
 
 def softmax_jacobian(z) -> np.ndarray:
@@ -55,6 +77,6 @@ def softmax_jacobian(z) -> np.ndarray:
     Shapes: ``z`` (K,) -> (K, K);  (N, K) -> (N, K, K), one Jacobian per sample.
     """
     z = as_float_array(z, "z", max_ndim=2)
-    S = softmax(z)
+    S = _softmax(z)
     outer = S[..., :, None] * S[..., None, :]  # S S^T, batched
     return np.eye(S.shape[-1], dtype=S.dtype) * S[..., :, None] - outer
