@@ -43,6 +43,7 @@ __all__ = [
 SEED = 2026  # the random cases are the same on every run and every machine
 LARGE = 1000.0  # |z| this large makes a naive exp(z) overflow (exp(710) is already inf in float64)
 SHOW_AT_MOST = 12  # inputs with more entries are described by their shape only
+RTOL = 1e-6  # relative tolerance of every comparison: a right answer is within ~1e-12
 
 
 # -- the machinery shared by every checker ---------------------------------------------------------
@@ -62,6 +63,7 @@ class Case:
     about: str
     facts: dict[str, object] = field(default_factory=dict)
     large: bool = False  # logits large enough to overflow a naive exp
+    atol: float = 1e-9  # absolute tolerance of every comparison (finite-difference references need more)
 
 
 @dataclass
@@ -79,8 +81,11 @@ class Attempt:
         received = self.outputs[name]
         wrong_answer = np.asarray(wrong_answer, dtype=np.float64)
         return received.shape == wrong_answer.shape and bool(
-            np.allclose(received, wrong_answer, rtol=1e-6, atol=1e-9, equal_nan=True)
+            np.allclose(received, wrong_answer, rtol=RTOL, atol=self.case.atol, equal_nan=True)
         )
+
+    def right(self, name: str) -> bool:
+        return self.gives(name, self.case.expected[name])
 
     def shape(self, name: str) -> tuple:
         return self.outputs[name].shape
@@ -175,7 +180,7 @@ def _describe(value) -> str:
     return _fmt(arr)
 
 
-def _least_squares_factor(received: np.ndarray, expected: np.ndarray) -> float | None:
+def _least_squares_factor(received: np.ndarray, expected: np.ndarray, atol: float) -> float | None:
     """c minimising |received - c expected|, when received really is c times expected."""
     if received.shape != expected.shape or not np.all(np.isfinite(received)):
         return None
@@ -183,7 +188,7 @@ def _least_squares_factor(received: np.ndarray, expected: np.ndarray) -> float |
     if denom == 0.0:
         return None
     c = float(np.sum(received * expected)) / denom
-    if not np.allclose(received, c * expected, rtol=1e-6, atol=1e-9):
+    if not np.allclose(received, c * expected, rtol=RTOL, atol=atol):
         return None
     return c
 
@@ -192,7 +197,7 @@ def _off_by_factor(name: str) -> Callable[[Attempt], bool]:
     """Output ``name`` is a constant multiple (not 1, not 0) of the right answer."""
 
     def applies(a: Attempt) -> bool:
-        c = _least_squares_factor(a.outputs[name], a.case.expected[name])
+        c = _least_squares_factor(a.outputs[name], a.case.expected[name], a.case.atol)
         return c is not None and abs(c - 1.0) > 1e-6 and abs(c) > 1e-12
 
     return applies
@@ -240,8 +245,6 @@ def _run(
     shape_mistakes: list[Mistake],
     value_mistakes: list[Mistake],
     success: str,
-    rtol: float = 1e-6,
-    atol: float = 1e-9,
 ) -> bool:
     """Run ``fn`` on every case; stop at the first wrong one and diagnose it."""
     if not callable(fn):
@@ -270,19 +273,17 @@ def _run(
             headline = mistake.message.format(show=show, factor="", **facts)
             return _report(task, headline, _shape_line(attempt, show), attempt, show)
 
-        right = all(np.allclose(outputs[k], v, rtol=rtol, atol=atol) for k, v in case.expected.items())
-        if not right or call.warned:
-            mistake = next((m for m in value_mistakes if m.applies(attempt)), None)
-            if mistake is None and right:
+        wrong = [k for k in case.expected if not attempt.right(k)]
+        if wrong or call.warned:
+            if not wrong:
                 mistake = Mistake("warned", bool, "the numbers are right, but numpy warned while computing "
                                   "them; a correct implementation computes them without any warning.")
-            if mistake is None:
-                mistake = Mistake("unknown", bool, "the numbers are wrong, in a way I don't recognise. "
-                                  "Compare the expected and received values below entry by entry.")
-            show = mistake.show or next(
-                (k for k, v in case.expected.items() if not np.allclose(outputs[k], v, rtol=rtol, atol=atol)),
-                next(iter(case.expected)))
-            c = _least_squares_factor(outputs[show], case.expected[show])
+            else:
+                mistake = next((m for m in value_mistakes if m.applies(attempt)), None) or Mistake(
+                    "unknown", bool, "the numbers are wrong, in a way I don't recognise. "
+                    "Compare the expected and received values below entry by entry.")
+            show = mistake.show or (wrong or list(case.expected))[0]
+            c = _least_squares_factor(outputs[show], case.expected[show], case.atol)
             headline = mistake.message.format(show=show, factor=f"{c:.4g}" if c is not None else "?", **facts)
             advice = f"numpy warned: {'; '.join(call.warned)}" if call.warned else ""
             return _report(task, headline, advice, attempt, show)
@@ -346,6 +347,7 @@ def _softmax_cases() -> list[Case]:
     fixed = [
         np.array([1.0, 2.0, 3.0]),
         np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]),
+        np.array([[1.0, 2.0, 3.0], [0.0, 1.0, 0.0], [2.0, 0.0, -1.0]]),  # N == K: catches e / e.sum(-1)
         np.array([1000.0, 1001.0, 1002.0]),
         np.array([-1000.0, -1001.0, -1002.0]),
         np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]),
@@ -372,8 +374,23 @@ def _gives(output: str, *wrong_answers: Callable[[Attempt], np.ndarray]) -> Call
     return lambda a: any(a.gives(output, _quiet(lambda w=w: w(a))) for w in wrong_answers)
 
 
+def _on_batches(applies: Callable[[Attempt], bool]) -> Callable[[Attempt], bool]:
+    """Only on batches of N > 1 (on one sample, some wrong formulas give the right numbers)."""
+    return lambda a: _batch(a) and applies(a)
+
+
 def _exp_over(z: np.ndarray, total: np.ndarray) -> np.ndarray:
     return np.exp(z) / total
+
+
+def _no_keepdims(z: np.ndarray) -> np.ndarray:
+    """e / e.sum(axis=-1): the (N,) sums broadcast along the class axis (only fits when N == K)."""
+    return _exp_over(z, np.exp(z).sum(axis=-1))
+
+
+def _softmax_shifted_by_batch_max(a: Attempt) -> np.ndarray:
+    shifted = _z(a) - _z(a).max()
+    return _exp_over(shifted, np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 SOFTMAX_SHAPE_MISTAKES = [
@@ -387,9 +404,7 @@ SOFTMAX_SHAPE_MISTAKES = [
 ]
 
 SOFTMAX_VALUE_MISTAKES = [
-    Mistake("shifted by the batch's max",
-            _gives("S", lambda a: _exp_over(
-                _z(a) - _z(a).max(), np.exp(_z(a) - _z(a).max()).sum(-1, keepdims=True))),
+    Mistake("shifted by the batch's max", _on_batches(_gives("S", _softmax_shifted_by_batch_max)),
             "you subtract the max of the whole batch, not each row's own max: a row far below the "
             "batch's max underflows to 0 / 0. Use z.max(axis=-1, keepdims=True)."),
     Mistake("no max shift", lambda a: a.case.large and a.overflowed(),
@@ -403,7 +418,8 @@ SOFTMAX_VALUE_MISTAKES = [
     Mistake("whole batch", lambda a: _batch(a) and _sums_to_one(a.outputs["S"], axis=None),
             "normalised over the whole batch: the entries of all rows together sum to 1, but each "
             "row should. Sum over the class axis only: axis=-1, keepdims=True."),
-    Mistake("no keepdims", _gives("S", lambda a: _exp_over(_z(a), np.exp(_z(a)).sum(-1))),
+    Mistake("no keepdims", _on_batches(_gives("S", lambda a: _no_keepdims(_z(a)),
+                                              lambda a: _no_keepdims(_z(a) - _z(a).max(-1, keepdims=True)))),
             "the row sums broadcast along the wrong axis: e / e.sum(axis=-1) divides column j by row "
             "j's sum. Keep the summed axis: e.sum(axis=-1, keepdims=True)."),
     Mistake("not normalised",
@@ -602,7 +618,8 @@ def _dense_case(X: np.ndarray, W: np.ndarray, b: np.ndarray, dout: np.ndarray, a
         "db": numerical_gradient(lambda b_: np.sum((X @ W + b_) * dout), b),
     }
     N, D = X.shape
-    return Case({"X": X, "W": W, "b": b, "dout": dout}, expected, about, {"N": N, "D": D, "M": W.shape[1]})
+    return Case({"X": X, "W": W, "b": b, "dout": dout}, expected, about, {"N": N, "D": D, "M": W.shape[1]},
+                atol=1e-7)
 
 
 def _dense_cases() -> list[Case]:
@@ -701,7 +718,7 @@ def check_dense_backward(fn: Callable[..., tuple[np.ndarray, np.ndarray, np.ndar
     X, W, b. Prints success or the most likely mistake; returns whether every case was right.
     """
     return _run("dense_backward", fn, _dense_cases(), _unpack_dense, DENSE_SHAPE_MISTAKES,
-                DENSE_VALUE_MISTAKES, "N, D, M from 1 to 6", rtol=1e-6, atol=1e-7)
+                DENSE_VALUE_MISTAKES, "N, D, M from 1 to 6")
 
 
 # -- assembling the MLP's backward pass ------------------------------------------------------------
@@ -787,7 +804,7 @@ def _hidden_derivative(dphi: Callable[[np.ndarray], np.ndarray]) -> Callable[[At
 
 
 def _layer_right(a: Attempt, *keys: str) -> bool:
-    return all(np.allclose(a.outputs[k], a.case.expected[k], rtol=1e-6, atol=1e-9) for k in keys)
+    return all(a.right(k) for k in keys)
 
 
 def _transposed(k: str) -> Callable[[Attempt], bool]:

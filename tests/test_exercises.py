@@ -1,0 +1,481 @@
+"""course_utils.exercises: every known mistake is diagnosed, right answers pass, nothing escapes.
+
+Each wrong implementation below makes exactly one of the mistakes a student makes; the test
+asserts the checker returns False AND prints the diagnosis naming that mistake. A coverage test
+makes sure every Mistake in the checkers' lists has such a wrong implementation here.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from course_utils import cross_entropy_grad, numerical_gradient, softmax, softmax_jacobian
+from course_utils import exercises as ex
+from course_utils.exercises import (
+    check_cross_entropy_grad,
+    check_dense_backward,
+    check_mlp_backward,
+    check_softmax,
+    check_softmax_jacobian,
+)
+
+# -- student-style implementations, right and wrong ---------------------------------------------
+
+
+def softmax_right(z):
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_no_shift(z):
+    e = np.exp(z)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_batch_max(z):
+    e = np.exp(z - np.max(z))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_axis0(z):
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+
+
+def softmax_whole_batch(z):
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e)
+
+
+def softmax_no_keepdims_square(z):
+    """e / e.sum(-1): raises on (N, K) with N != K; wrong numbers when N == K."""
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    if z.ndim == 2 and z.shape[0] != z.shape[1]:
+        return softmax_right(z)  # let it survive until a square batch, as happens by luck
+    return e / np.sum(e, axis=-1)
+
+
+def softmax_in_place(z):
+    z -= np.max(z, axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def jacobian_right(z):
+    S = softmax_right(z)
+    return np.diag(S) - np.outer(S, S)
+
+
+def jacobian_no_shift(z):
+    S = softmax_no_shift(z)
+    return np.diag(S) - np.outer(S, S)
+
+
+def ce_right(z, Y):
+    return (softmax_right(z) - Y) / z.shape[0]
+
+
+def dense_right(X, W, b, dout):
+    return dout @ W.T, X.T @ dout, dout.sum(axis=0)
+
+
+def mlp_from(dense=dense_right, dz_of=ce_right, dphi=lambda h: 1 - h**2):
+    """A student's assembly of the 2-layer backward pass, with replaceable parts."""
+
+    def mlp_backward(params, X, h, logits, Y):
+        dz = dz_of(logits, Y)
+        dh, dW2, db2 = dense(h, params["W2"], params["b2"], dz)
+        da = dh * dphi(h)
+        _, dW1, db1 = dense(X, params["W1"], params["b1"], da)
+        return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+
+    return mlp_backward
+
+
+def _S(z):
+    return softmax(z)
+
+
+# (mistake name in the checker's list, wrong implementation, text the diagnosis must contain)
+SOFTMAX_WRONG = [
+    ("a number", lambda z: float(np.sum(np.exp(z))), "returned a single number"),
+    ("transposed", lambda z: softmax_right(z).T, "S is transposed"),
+    ("summed over the batch", lambda z: softmax_right(z).sum(axis=0) if z.ndim == 2 else softmax_right(z),
+     "don't sum or average over the batch"),
+    ("shifted by the batch's max", softmax_batch_max, "the max of the whole batch"),
+    ("no max shift", softmax_no_shift, "overflow at large logits: no max shift"),
+    ("wrong axis", softmax_axis0, "normalised over the wrong axis"),
+    ("whole batch", softmax_whole_batch, "normalised over the whole batch"),
+    ("no keepdims", softmax_no_keepdims_square, "keepdims=True"),
+    ("not normalised", lambda z: np.exp(z - np.max(z, axis=-1, keepdims=True)), "not normalised"),
+    ("flipped sign", lambda z: softmax_right(-z), "flipped sign"),
+    ("log-softmax", lambda z: np.log(softmax_right(z)), "log-softmax"),
+    ("forgot the exp", lambda z: z / np.sum(z, axis=-1, keepdims=True), "without exp"),
+]
+
+JACOBIAN_WRONG = [
+    ("only the diagonal", lambda z: _S(z) * (1 - _S(z)), "only the diagonal S_i(1 - S_i)"),
+    ("a vector", lambda z: _S(z), "you return K numbers"),
+    ("no max shift", jacobian_no_shift, "overflow at large logits"),
+    ("missing delta_ij term", lambda z: -np.outer(_S(z), _S(z)), "the diagonal δ_ij term is missing"),
+    ("missing off-diagonal terms", lambda z: np.diag(_S(z) * (1 - _S(z))),
+     "the off-diagonal terms are missing"),
+    ("flipped sign", lambda z: np.outer(_S(z), _S(z)) - np.diag(_S(z)), "flipped sign"),
+    ("no S S^T", lambda z: np.diag(_S(z)), "you return diag(S) only"),
+    ("dot instead of outer", lambda z: np.diag(_S(z)) - _S(z) @ _S(z), "np.outer(S, S)"),
+    ("delta without S_i", lambda z: np.eye(z.size) - np.outer(_S(z), _S(z)), "the diagonal is 1 - S_i²"),
+    ("z for S", lambda z: np.diag(z) - np.outer(z, z), "you used the logits z"),
+    ("constant factor", lambda z: 0.5 * jacobian_right(z),
+     "off by a constant factor: received = 0.5 x expected"),
+]
+
+CE_WRONG = [
+    ("a number", lambda z, Y: float(-np.sum(Y * np.log(_S(z))) / len(z)),
+     "returned a single number (the loss?)"),
+    ("summed over the batch", lambda z, Y: ce_right(z, Y).sum(axis=0), "don't sum or average over the batch"),
+    ("transposed", lambda z, Y: ce_right(z, Y).T, "dz is transposed"),
+    ("no max shift", lambda z, Y: (softmax_no_shift(z) - Y) / len(z), "overflow at large logits"),
+    ("forgot 1/N", lambda z, Y: _S(z) - Y, "forgot the 1/N"),
+    ("flipped sign", lambda z, Y: (Y - _S(z)) / len(z), "flipped sign"),
+    ("flipped sign and 1/N", lambda z, Y: (Y - _S(z)) if len(z) > 1 else ce_right(z, Y),
+     "flipped sign and a forgotten 1/N"),
+    ("forgot y", lambda z, Y: _S(z) / len(z), "without subtracting y"),
+    ("dLoss/dS", lambda z, Y: -Y / _S(z) / len(z), "dLoss/dS = -y/S"),
+    ("z for S", lambda z, Y: (z - Y) / len(z), "you used the logits z"),
+    ("softmax over the wrong axis", lambda z, Y: (softmax_axis0(z) - Y) / len(z),
+     "normalises over the wrong axis"),
+    ("divided by K", lambda z, Y: (_S(z) - Y) / z.shape[1], "you divided by K = 3"),
+    ("constant factor", lambda z, Y: 2 * ce_right(z, Y), "off by a constant factor: received = 2 x expected"),
+]
+
+DENSE_WRONG = [
+    ("order", lambda X, W, b, d: (X.T @ d, d @ W.T, d.sum(0)), "in a different order"),
+    ("db not summed", lambda X, W, b, d: (d @ W.T, X.T @ d, d), "db has one row per sample"),
+    ("db keepdims", lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum(0, keepdims=True)), "db has shape (1, M)"),
+    ("db wrong axis", lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum(1)), "summed over the wrong axis"),
+    ("dW transposed", lambda X, W, b, d: (d @ W.T, d.T @ X, d.sum(0)), "dW is transposed"),
+    ("dW per sample", lambda X, W, b, d: (d @ W.T, X[:, :, None] * d[:, None, :], d.sum(0)),
+     "dW has one matrix per sample"),
+    ("dX transposed", lambda X, W, b, d: (W @ d.T, X.T @ d, d.sum(0)), "dX is transposed"),
+    ("dX flipped sign", lambda X, W, b, d: (-d @ W.T, X.T @ d, d.sum(0)), "dX has a flipped sign"),
+    ("dX constant factor", lambda X, W, b, d: (3 * d @ W.T, X.T @ d, d.sum(0)),
+     "dX is off by a constant factor: received = 3 x expected"),
+    ("dW flipped sign", lambda X, W, b, d: (d @ W.T, -X.T @ d, d.sum(0)), "dW has a flipped sign"),
+    ("dW averaged", lambda X, W, b, d: (d @ W.T, X.T @ d / len(X), d.sum(0)), "dW was divided by N = 4"),
+    ("dW constant factor", lambda X, W, b, d: (d @ W.T, 2 * X.T @ d, d.sum(0)),
+     "dW is off by a constant factor: received = 2 x expected"),
+    ("db flipped sign", lambda X, W, b, d: (d @ W.T, X.T @ d, -d.sum(0)), "db has a flipped sign"),
+    ("db averaged", lambda X, W, b, d: (d @ W.T, X.T @ d, d.mean(0)), "db was divided by N = 4"),
+    ("db constant factor", lambda X, W, b, d: (d @ W.T, X.T @ d, 0.5 * d.sum(0)),
+     "db is off by a constant factor: received = 0.5 x expected"),
+]
+
+
+def _transpose(key):
+    def wrong(*args):
+        grads = mlp_from()(*args)
+        grads[key] = grads[key].T
+        return grads
+
+    return wrong
+
+
+def _batch_of(key):
+    def wrong(params, X, h, logits, Y):
+        grads = mlp_from()(params, X, h, logits, Y)
+        grads[key] = np.tile(grads[key], (len(X), 1)) / len(X)
+        return grads
+
+    return wrong
+
+
+MLP_WRONG = [
+    ("W2 transposed", _transpose("W2"), "W2 is transposed"),
+    ("W1 transposed", _transpose("W1"), "W1 is transposed"),
+    ("b2 not summed", _batch_of("b2"), "b2 must have params['b2']'s shape"),
+    ("b1 not summed", _batch_of("b1"), "b1 must have params['b1']'s shape"),
+    ("forgot 1/N", mlp_from(dz_of=lambda z, Y: _S(z) - Y), "every gradient is N = 5 times too large"),
+    ("flipped sign", mlp_from(dz_of=lambda z, Y: (Y - _S(z)) / len(z)), "every gradient has a flipped sign"),
+    ("no activation derivative", mlp_from(dphi=lambda h: 1.0), "you skipped tanh's derivative"),
+    ("tanh twice", mlp_from(dphi=lambda h: 1 - np.tanh(h) ** 2), "you applied tanh to h again"),
+    ("relu derivative", mlp_from(dphi=lambda h: h > 0), "ReLU's derivative"),
+    ("sigmoid derivative", mlp_from(dphi=lambda h: h * (1 - h)), "the sigmoid's derivative"),
+    ("1 - h", mlp_from(dphi=lambda h: 1 - h), "you used 1 - h"),
+    ("output layer wrong", mlp_from(dense=lambda X, W, b, d: (d @ W.T, X.T @ d, 1.1 * d.sum(0))),
+     "the output layer's gradient b2 is already wrong"),
+    ("hidden layer wrong", mlp_from(dphi=lambda h: 1 - h**4),
+     "the output layer is right; the mistake is on the way back"),
+]
+
+CHECKERS = {
+    "softmax": (check_softmax, SOFTMAX_WRONG, ex.SOFTMAX_SHAPE_MISTAKES + ex.SOFTMAX_VALUE_MISTAKES),
+    "softmax_jacobian": (check_softmax_jacobian, JACOBIAN_WRONG,
+                         ex.JACOBIAN_SHAPE_MISTAKES + ex.JACOBIAN_VALUE_MISTAKES),
+    "cross_entropy_grad": (check_cross_entropy_grad, CE_WRONG, ex.CE_SHAPE_MISTAKES + ex.CE_VALUE_MISTAKES),
+    "dense_backward": (check_dense_backward, DENSE_WRONG, ex.DENSE_SHAPE_MISTAKES + ex.DENSE_VALUE_MISTAKES),
+    "mlp_backward": (check_mlp_backward, MLP_WRONG, ex.MLP_SHAPE_MISTAKES + ex.MLP_VALUE_MISTAKES),
+}
+
+WRONG_CASES = [
+    pytest.param(task, name, fn, text, id=f"{task}:{name}")
+    for task, (_, wrong, _) in CHECKERS.items()
+    for name, fn, text in wrong
+]
+
+
+def _message_start(mistake: ex.Mistake) -> str:
+    """The diagnosis's fixed opening words (up to its first {placeholder})."""
+    return mistake.message.split("{")[0][:40]
+
+
+# -- every diagnosis, triggered by its wrong implementation -------------------------------------
+
+
+@pytest.mark.parametrize("task, name, fn, text", WRONG_CASES)
+def test_each_mistake_is_diagnosed(task, name, fn, text, capsys):
+    check, _, mistakes = CHECKERS[task]
+    assert check(fn) is False
+    out = capsys.readouterr().out
+    assert out.startswith(f"✘ {task}: ")
+    assert text in out, out
+    mistake = next(m for m in mistakes if m.name == name)
+    assert _message_start(mistake) in out, f"expected the {name!r} diagnosis, got:\n{out}"
+    # ... with the expected and the received numbers for the case
+    assert "expected " in out and "received " in out, out
+
+
+@pytest.mark.parametrize("task", CHECKERS)
+def test_every_known_mistake_has_a_wrong_implementation_in_these_tests(task):
+    _, wrong, mistakes = CHECKERS[task]
+    assert {m.name for m in mistakes} == {name for name, _, _ in wrong}
+
+
+def test_the_issue_list_of_mistakes_is_covered():
+    """The issue names these; each is a Mistake some checker diagnoses."""
+    names = {(task, m.name) for task, (_, _, ms) in CHECKERS.items() for m in ms}
+    for required in [
+        ("softmax", "no max shift"), ("softmax", "wrong axis"), ("softmax", "not normalised"),
+        ("softmax_jacobian", "missing delta_ij term"), ("softmax_jacobian", "missing off-diagonal terms"),
+        ("softmax_jacobian", "flipped sign"), ("cross_entropy_grad", "flipped sign"),
+        ("cross_entropy_grad", "forgot 1/N"), ("cross_entropy_grad", "summed over the batch"),
+        ("cross_entropy_grad", "transposed"), ("dense_backward", "dW transposed"),
+        ("dense_backward", "db not summed"), ("cross_entropy_grad", "constant factor"),
+        ("dense_backward", "dW constant factor"),
+    ]:
+        assert required in names
+
+
+def test_overflow_diagnosis_shows_the_small_large_logit_case_and_the_warning(capsys):
+    assert check_softmax(softmax_no_shift) is False
+    out = capsys.readouterr().out
+    assert "z = [1000., 1001., 1002.]" in out
+    assert "expected S = [0.0900, 0.2447, 0.6652]" in out
+    assert "received S = [nan, nan, nan]" in out
+    assert "overflow encountered in exp" in out
+
+
+def test_forgot_1_over_N_shows_the_small_batch_numbers(capsys):
+    check_cross_entropy_grad(lambda z, Y: _S(z) - Y)
+    out = capsys.readouterr().out
+    assert "On a batch of N = 2, K = 3:" in out
+    assert "expected dz = [[ 0.0450,  0.1224, -0.1674]," in out
+    assert "received dz = [[ 0.0900,  0.2447, -0.3348]," in out
+
+
+# -- right answers pass -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "check, fn",
+    [
+        (check_softmax, softmax_right),
+        (check_softmax, softmax),
+        (check_softmax, lambda z: np.exp(z - np.logaddexp.reduce(z, axis=-1, keepdims=True))),
+        (check_softmax_jacobian, jacobian_right),
+        (check_softmax_jacobian, softmax_jacobian),
+        (check_softmax_jacobian, lambda z: _S(z)[:, None] * (np.eye(z.size) - _S(z)[None, :])),
+        (check_cross_entropy_grad, ce_right),
+        (check_cross_entropy_grad, cross_entropy_grad),
+        (check_dense_backward, dense_right),
+        (check_dense_backward, lambda X, W, b, d: [np.einsum("nm,dm->nd", d, W), np.einsum("nd,nm->dm", X, d),
+                                                    np.sum(d, axis=0)]),
+        (check_mlp_backward, mlp_from()),
+    ],
+)
+def test_right_answers_pass(check, fn, capsys):
+    assert check(fn) is True
+    out = capsys.readouterr().out
+    assert out.startswith("✔ ") and "correct on all" in out and out.count("\n") == 1
+
+
+def test_mlp_backward_built_from_the_course_utils_gradient_passes(capsys):
+    assert check_mlp_backward(mlp_from(dz_of=cross_entropy_grad)) is True
+
+
+# -- not implemented, exceptions, warnings, mutation, bad arguments ------------------------------
+
+
+def _not_yet(*args):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("task", CHECKERS)
+def test_not_implemented_yet(task, capsys):
+    check = CHECKERS[task][0]
+    assert check(_not_yet) is False
+    out = capsys.readouterr()
+    assert out.out == f"… {task}: not implemented yet. Replace `raise NotImplementedError` with your code.\n"
+    assert out.err == ""
+
+
+@pytest.mark.parametrize("task", CHECKERS)
+def test_any_other_exception_becomes_feedback(task, capsys):
+    def broken(*args):
+        return {}["missing key"]
+
+    assert CHECKERS[task][0](broken) is False
+    out = capsys.readouterr().out
+    assert f"✘ {task}: your function raised KeyError: 'missing key'" in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize(
+    "fn, hint",
+    [
+        (lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True), "axis=-1 means 'the class axis'"),
+        (lambda z: np.exp(z) / np.exp(z).sum(axis=-1) if z.ndim == 2 else softmax(z), "keepdims=True"),
+    ],
+)
+def test_numpy_exceptions_get_a_hint(fn, hint, capsys):
+    assert check_softmax(fn) is False
+    assert hint in capsys.readouterr().out
+
+
+def test_matmul_shape_error_gets_a_hint(capsys):
+    assert check_dense_backward(lambda X, W, b, d: (d @ W, X.T @ d, d.sum(0))) is False
+    assert "transpose (.T) the one that doesn't fit" in capsys.readouterr().out
+
+
+def test_no_warning_escapes_and_the_warning_becomes_the_diagnosis(capsys):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for check, fn in [(check_softmax, softmax_no_shift), (check_softmax_jacobian, jacobian_no_shift),
+                          (check_cross_entropy_grad, lambda z, Y: (softmax_no_shift(z) - Y) / len(z))]:
+            assert check(fn) is False
+    assert caught == []
+    assert capsys.readouterr().out.count("numpy warned: RuntimeWarning") == 3
+
+
+def test_right_numbers_computed_with_a_warning_still_fail(capsys):
+    def noisy(z):
+        np.log(np.zeros(1))  # divide by zero, with a RuntimeWarning
+        return softmax(z)
+
+    assert check_softmax(noisy) is False
+    out = capsys.readouterr().out
+    assert "the numbers are right, but numpy warned" in out
+    assert "divide by zero encountered in log" in out
+
+
+def test_a_student_errstate_raise_is_reported_not_raised(capsys):
+    def strict(z):
+        with np.errstate(over="raise"):
+            return softmax_no_shift(z)
+
+    assert check_softmax(strict) is False
+    out = capsys.readouterr().out
+    assert "FloatingPointError" in out and "Subtract the max first" in out
+
+
+def test_changing_the_input_in_place_is_reported(capsys):
+    assert check_softmax(softmax_in_place) is False
+    assert "changed its input z in place" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value, text", [
+    (None, "returned None: did you forget the `return` statement?"),
+    ("probabilities", "should be an array of numbers"),
+])
+def test_returning_nothing_or_a_string(value, text, capsys):
+    assert check_softmax(lambda z: value) is False
+    assert text in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value, text", [
+    (None, "did you forget `return dX, dW, db`?"),
+    ({"dX": 0}, "got a dict"),
+    ((1, 2), "got a tuple of length 2"),
+])
+def test_dense_backward_must_return_three_arrays(value, text, capsys):
+    assert check_dense_backward(lambda *args: value) is False
+    assert text in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value, text", [
+    (None, "did you forget `return grads`?"),
+    ([1, 2], "got list"),
+    ({"W1": 0, "b1": 0, "W2": 0, "bias": 0}, "missing ['b2'], unexpected ['bias']"),
+])
+def test_mlp_backward_must_return_the_params_keys(value, text, capsys):
+    assert check_mlp_backward(lambda *args: value) is False
+    assert text in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("task", CHECKERS)
+def test_passing_something_that_is_not_a_function(task, capsys):
+    assert CHECKERS[task][0](np.zeros(3)) is False
+    assert "expected a function, got ndarray" in capsys.readouterr().out
+
+
+def test_a_shape_bug_is_never_broadcast_away(capsys):
+    """db of shape (1, M) broadcasts against (M,) to the right numbers; it must still fail."""
+    assert check_dense_backward(lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum(0, keepdims=True))) is False
+    assert "received shape (1, 3)" in capsys.readouterr().out
+
+
+def test_output_is_deterministic(capsys):
+    for _ in range(2):
+        check_mlp_backward(mlp_from(dphi=lambda h: 1.0))
+    first, second = capsys.readouterr().out.split("✘")[1:]
+    assert first == second
+
+
+# -- the cases themselves: what the checkers run, and the references they compare with ----------
+
+
+def test_cases_cover_singles_batches_K_2_to_10_and_large_logits():
+    for cases in (ex._softmax_cases(), ex._ce_cases()):
+        zs = [c.inputs["z"] for c in cases]
+        assert {z.shape[-1] for z in zs} == set(range(2, 11))
+        assert any(z.ndim == 1 or z.shape[0] == 1 for z in zs)
+        assert any(z.ndim == 2 and z.shape[0] > 1 for z in zs)
+        assert any(np.max(np.abs(z)) >= 1000 for z in zs) and any(np.max(np.abs(z)) < 10 for z in zs)
+    assert {c.inputs["z"].size for c in ex._jacobian_cases()} == set(range(2, 11))
+
+
+def test_dense_references_equal_the_closed_form():
+    for case in ex._dense_cases():
+        X, W, b, dout = case.inputs.values()
+        for got, want in zip(case.expected.values(), dense_right(X, W, b, dout), strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-8)
+
+
+def test_mlp_references_equal_finite_differences_of_the_mean_loss():
+    from course_utils import cross_entropy_with_logits
+
+    def loss(params, X, Y):
+        h = np.tanh(X @ params["W1"] + params["b1"])
+        return cross_entropy_with_logits(h @ params["W2"] + params["b2"], Y)
+
+    for case in ex._mlp_cases()[:3]:
+        params, X, Y = case.inputs["params"], case.inputs["X"], case.inputs["Y"]
+        for key in ex.MLP_KEYS:
+            def loss_of(p, key=key, params=params, X=X, Y=Y):
+                return loss({**params, key: p}, X, Y)
+
+            numeric = numerical_gradient(loss_of, params[key])
+            np.testing.assert_allclose(case.expected[key], numeric, rtol=1e-5, atol=1e-9,
+                                       err_msg=f"MLP.backward's {key} disagrees with finite differences")
