@@ -29,7 +29,7 @@ TEST_ARGS = [
     "pytest",
     "--nbval",
     "--nbval-current-env",
-    "--sanitize-with",
+    "--nbval-sanitize-with",
     "tests/nbval_sanitize.cfg",
     "tests",
     "notebooks",
