@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -109,9 +110,16 @@ class MLP:
         Keeps A_0 = X and every hidden activation A_l in ``self.cache``: exactly what
         :meth:`backward` needs and nothing else (see :meth:`cache_sizes`).
         """
+        return self._forward(self._check_X(X))
+
+    def _check_X(self, X) -> np.ndarray:
         X = as_float_array(X, "X", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have shape (N, {self.sizes[0]}) for this network, got {X.shape}")
+        return X
+
+    def _forward(self, X: np.ndarray) -> np.ndarray:
+        """The forward pass itself, for an X already checked (float64, (N, sizes[0]), finite)."""
         A = X
         self.cache = [A]
         for i in range(1, self.num_layers):
@@ -137,6 +145,10 @@ class MLP:
             raise ValueError(
                 f"dlogits must have the logits' shape (N, K) = {(N, K)} from the last forward, got {dZ.shape}"
             )
+        return self._backward(dZ)
+
+    def _backward(self, dZ: np.ndarray) -> dict[str, np.ndarray]:
+        """The backward pass itself, for a dZ = dLoss/dz already checked against the cache."""
         for i in range(self.num_layers, 0, -1):
             A_prev = self.cache[i - 1]
             self.grads[f"W{i}"] = A_prev.T @ dZ
@@ -209,14 +221,31 @@ class MLP:
         return f"MLP({self.sizes}, seed={self.seed}, activation={self.activation!r})"
 
 
-def train(
-    net: MLP, X, labels, lr: float, steps: int, snapshot_every: int = 1
-) -> tuple[list[float], list[dict[str, np.ndarray]]]:
-    """Full-batch gradient descent by the lecture's four steps, ``steps`` times.
+@dataclass
+class TrainingRun:
+    """What :func:`train` recorded; every per-step array is indexed by step t = 0 .. steps.
 
-    Returns ``history`` (the loss before each update plus the final loss: len = steps + 1,
-    index = step) and ``snapshots`` (params at steps 0, snapshot_every, 2 * snapshot_every,
-    ..., and always at ``steps``). The net ends at its trained parameters.
+    ``history[t]``: the mean loss at the parameters of step t (before update t).
+    ``grad_norms[t, j]``: ||dLoss/dp|| for parameter ``param_names[j]`` at step t.
+    ``accuracy[t]``: training accuracy at step t.  ``snapshots``: params at steps
+    0, snapshot_every, 2 * snapshot_every, ... and always the last step (``snapshot_steps``).
+    """
+
+    history: list[float]
+    grad_norms: np.ndarray
+    accuracy: np.ndarray
+    snapshots: list[dict[str, np.ndarray]]
+    snapshot_steps: list[int]
+    param_names: list[str]
+
+
+def train(net: MLP, X, labels, lr: float, steps: int, snapshot_every: int = 1) -> TrainingRun:
+    """Full-batch gradient descent by the lecture's four steps, ``steps`` updates.
+
+    Each step t: 1. forward pass, 2. loss computation, 3. backward pass (from
+    ``cross_entropy_grad``), 4. weight update p <- p - lr * dLoss/dp. The loss and gradients of the
+    final parameters are recorded too (len(history) = steps + 1). The net ends at its trained
+    parameters. ``labels``: integer class labels (N,).
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
@@ -229,15 +258,24 @@ def train(
         or snapshot_every < 1
     ):
         raise ValueError(f"snapshot_every must be an integer >= 1, got {snapshot_every!r}")
-    history: list[float] = []
-    snapshots: list[dict[str, np.ndarray]] = []
+    X = net._check_X(X)
+    labels = integer_labels(labels, "labels")
+    check_label_range(labels, net.sizes[-1], "labels")
+    if labels.shape != (X.shape[0],):
+        raise ValueError(
+            f"labels must have shape ({X.shape[0]},), one class per row of X, got {labels.shape}"
+        )
+    names = list(net.params)
+    run = TrainingRun([], np.zeros((steps + 1, len(names))), np.zeros(steps + 1), [], [], names)
     for t in range(steps + 1):
         if t % snapshot_every == 0 or t == steps:
-            snapshots.append(net.copy_params())
-        logits = net.forward(X)  # 1. forward pass
-        history.append(cross_entropy_with_logits(logits, labels))  # 2. loss computation
-        if t == steps:
-            break
-        net.backward(cross_entropy_grad(logits, labels))  # 3. backward pass
-        net.step(lr)  # 4. weight update
-    return history, snapshots
+            run.snapshots.append(net.copy_params())
+            run.snapshot_steps.append(t)
+        logits = net._forward(X)  # 1. forward pass (X checked once, above)
+        run.history.append(cross_entropy_with_logits(logits, labels))  # 2. loss computation
+        run.accuracy[t] = np.mean(np.argmax(logits, axis=1) == labels)
+        net._backward(cross_entropy_grad(logits, labels))  # 3. backward pass
+        run.grad_norms[t] = [np.linalg.norm(net.grads[k]) for k in names]
+        if t < steps:
+            net.step(lr)  # 4. weight update
+    return run

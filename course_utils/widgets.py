@@ -25,8 +25,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from ._checks import positive_int
+from .data import make_spirals
 from .losses import cross_entropy_grad, cross_entropy_with_logits, one_hot
-from .plots import LogitsFigure
+from .network import MLP, TrainingRun, train
+from .plots import BackpropFigure, LogitsFigure, grid_points
 from .softmax import softmax, softmax_jacobian
 
 # The lecture's example: true class 3 and S = [0.1, 0.3, 0.6]. The explorer opens on z = log S
@@ -184,6 +186,167 @@ class LogitsExplorer:
         rows += [row(f"dS{i + 1}/dz", self.jacobian[i]) for i in range(self.K)]
         style = "font-family: monospace; font-size: 12px; text-align: right; border-spacing: 8px 1px"
         return f'<table style="{style}">{head}{"".join(rows)}</table>'
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class BackpropExplorer:
+    """Train ``MLP(sizes, seed)`` on the spirals by the four steps, then scrub through training.
+
+    Controls: ``step_slider`` (with a ``play`` button linked to it) picks the training step t;
+    ``lr_slider`` (log scale) retrains from the same seed with another learning rate;
+    ``sample_slider`` picks the sample whose logits, S, y and S - y are shown.
+
+    Shown at step t, all from the recorded run (``run``, a :class:`~course_utils.network.TrainingRun`):
+    ``loss`` = history[t] (``history``: loss per step, index = step), ``accuracy``, ``grad_norms``
+    (||dLoss/dp|| per parameter), the decision regions of the step's parameters, and for the
+    sample: ``sample_logits`` z, ``sample_probs`` S = softmax(z), ``sample_labels`` y (one-hot),
+    ``sample_grad`` = cross_entropy_grad(z, label) = S - y. Display ``bx.widget`` (or just ``bx``).
+
+    Defaults (lr 2.0, 800 steps, [2, 16, 3], 60 points per arm) reach 97.8 % training accuracy.
+    """
+
+    def __init__(
+        self,
+        sizes=(2, 16, 3),
+        lr: float = 2.0,
+        steps: int = 800,
+        seed: int = 0,
+        n_per_class: int = 60,
+        sample: int | None = None,
+        grid_n: int = 64,
+        dpi: int = 72,
+    ) -> None:
+        self._probe = MLP(list(sizes), seed=seed)  # validates sizes and seed; draws snapshots
+        if self._probe.sizes[0] != 2:
+            raise ValueError(
+                f"sizes[0] must be 2: the toy data are points in the plane, got {self._probe.sizes[0]}"
+            )
+        steps = positive_int(steps, "steps")
+        lr = _positive_number(lr, "lr")
+        if not 0.01 <= lr <= 10:
+            raise ValueError(f"lr must be between 0.01 and 10 (the learning-rate slider's range), got {lr}")
+        grid_n = positive_int(grid_n, "grid_n")
+        dpi = positive_int(dpi, "dpi")
+        self.sizes, self.seed, self.steps = self._probe.sizes, seed, steps
+        self.K = self.sizes[-1]
+        self.X, self.labels = make_spirals(n_per_class, K=self.K, seed=seed)
+        N = len(self.labels)
+        if sample is None:
+            sample = N - 1  # the outer end of the last arm: misclassified at first, learned late
+        if isinstance(sample, bool) or not isinstance(sample, numbers.Integral) or not 0 <= sample < N:
+            raise ValueError(f"sample must be an integer index in [0, {N - 1}], got {sample!r}")
+        self._grid = grid_points(BackpropFigure.bounds_of(self.X), grid_n)
+        self._lock = threading.RLock()
+
+        self.step_slider = widgets.IntSlider(
+            value=0, min=0, max=steps, step=1, description="step", layout=widgets.Layout(width="420px")
+        )
+        self.play = widgets.Play(value=0, min=0, max=steps, step=5, interval=60, description="play training")
+        widgets.jslink((self.play, "value"), (self.step_slider, "value"))
+        self.lr_slider = widgets.FloatLogSlider(
+            value=lr,
+            base=10,
+            min=-2,
+            max=1,
+            step=0.1,
+            description="learning rate",
+            readout_format=".3g",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="420px"),
+        )
+        self.sample_slider = widgets.IntSlider(
+            value=int(sample), min=0, max=N - 1, description="sample", layout=widgets.Layout(width="420px")
+        )
+        self.loss_readout = widgets.HTML()
+        self.loss_readout.add_class("loss-readout")
+        self.numbers = widgets.HTML()
+        self.numbers.add_class("backprop-explorer-numbers")
+        self._figure = BackpropFigure(
+            self.X, self.labels, self.K, list(self._probe.params), grid_n=grid_n, dpi=dpi
+        )
+        self.image = widgets.Image(format="png")
+        self.image.add_class("backprop-explorer-plot")
+
+        self._retrain()
+        self.step_slider.observe(self._on_step, names="value")
+        self.sample_slider.observe(self._on_step, names="value")
+        self.lr_slider.observe(self._on_lr, names="value")
+        controls = widgets.VBox(
+            [widgets.HBox([self.play, self.step_slider]), self.lr_slider, self.sample_slider]
+        )
+        self.widget = widgets.VBox(
+            [widgets.HBox([controls, widgets.VBox([self.loss_readout, self.numbers])]), self.image]
+        )
+        self.widget.add_class("backprop-explorer")
+
+    # -- training ------------------------------------------------------------------------------
+
+    def _retrain(self) -> None:
+        """Train from the same seed with the slider's learning rate; record every step."""
+        with self._lock:
+            net = MLP(self.sizes, seed=self.seed)
+            self.run: TrainingRun = train(net, self.X, self.labels, float(self.lr_slider.value), self.steps)
+            self.history = self.run.history
+            self._figure.set_run(self.history, float(np.max(self.run.grad_norms)))
+            self._show()
+
+    def _on_lr(self, change=None) -> None:
+        self._retrain()
+
+    def _on_step(self, change=None) -> None:
+        with self._lock:
+            self._show()
+
+    # -- one step ------------------------------------------------------------------------------
+
+    def _show(self) -> None:
+        t = int(self.step_slider.value)
+        n = int(self.sample_slider.value)
+        self._probe.set_params(self.run.snapshots[t])
+        S_grid = softmax(self._probe._forward(self._grid))  # grid and X are checked float64 arrays
+        z = self._probe._forward(self.X[n : n + 1])[0]
+        label = int(self.labels[n])
+        self.loss = self.history[t]
+        self.accuracy = float(self.run.accuracy[t])
+        self.grad_norms = self.run.grad_norms[t]
+        self.sample_logits = z
+        self.sample_probs = softmax(z)
+        self.sample_labels = one_hot(label, self.K)
+        self.sample_grad = cross_entropy_grad(z, label)  # S - y for this one sample
+        self._figure.update(
+            t,
+            self.history,
+            S_grid,
+            self.grad_norms,
+            self.X[n],
+            self.sample_probs,
+            self.sample_labels,
+            self.sample_grad,
+        )
+        png = self._figure.render_png()
+        self.loss_readout.value = (
+            f"step {t}: <b>Loss</b> = {self.loss:.4f}, training accuracy {100 * self.accuracy:.1f} %"
+        )
+        self.numbers.value = self._numbers_html(n, label)
+        self.image.value = png
+
+    def _numbers_html(self, n: int, label: int) -> str:
+        def row(name: str, values) -> str:
+            return f"<tr><th>{name}</th>" + "".join(f"<td>{v:+.3f}</td>" for v in values) + "</tr>"
+
+        head = "<tr><th></th>" + "".join(f"<th>{i + 1}</th>" for i in range(self.K)) + "</tr>"
+        rows = [
+            row("z", self.sample_logits),
+            row("S", self.sample_probs),
+            row("y", self.sample_labels),
+            row("S - y", self.sample_grad),
+        ]
+        style = "font-family: monospace; font-size: 12px; text-align: right; border-spacing: 8px 1px"
+        caption = f"sample #{n}, class {label + 1}"
+        return f'<table style="{style}"><caption>{caption}</caption>{head}{"".join(rows)}</table>'
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
