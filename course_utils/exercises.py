@@ -22,6 +22,8 @@ The reference answers come from the rest of ``course_utils``: :func:`softmax`,
 
 from __future__ import annotations
 
+import re
+import textwrap
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +45,7 @@ __all__ = [
 SEED = 2026  # the random cases are the same on every run and every machine
 LARGE = 1000.0  # |z| this large makes a naive exp(z) overflow (exp(710) is already inf in float64)
 SHOW_AT_MOST = 12  # inputs with more entries are described by their shape only
+WIDTH = 100  # printed feedback is wrapped at this many characters
 RTOL = 1e-6  # relative tolerance of every comparison: a right answer is within ~1e-12
 
 
@@ -203,10 +206,23 @@ def _off_by_factor(name: str) -> Callable[[Attempt], bool]:
     return applies
 
 
+def _wrap(text: str) -> str:
+    """Wrap each line of ``text`` at WIDTH, never next to an operator, so a formula isn't cut at its minus.
+
+    textwrap only breaks at ASCII whitespace, so the spaces around = + - / @ * x become no-break
+    spaces while wrapping, and plain spaces again afterwards.
+    """
+    glued = re.sub(r" ([=+\-/@*x]) ", "\u00a0\\1\u00a0", text)
+    lines = [textwrap.fill(line, width=WIDTH, initial_indent="  " if i else "", subsequent_indent="  ",
+                           break_long_words=False, break_on_hyphens=False)
+             for i, line in enumerate(glued.split("\n"))]
+    return "\n".join(lines).replace("\u00a0", " ")
+
+
 def _report(task: str, headline: str, advice: str, attempt: Attempt | None, show: str | None) -> bool:
-    lines = [f"✘ {task}: {headline}"]
+    lines = [_wrap(f"✘ {task}: {headline}")]
     if advice:
-        lines.append(f"  {advice}")
+        lines.append(_wrap(f"  {advice}"))
     if attempt is not None:
         case = attempt.case
         lines.append(f"  On {case.about}:")
@@ -409,8 +425,8 @@ SOFTMAX_VALUE_MISTAKES = [
             "batch's max underflows to 0 / 0. Use z.max(axis=-1, keepdims=True)."),
     Mistake("no max shift", lambda a: a.case.large and a.overflowed(),
             "overflow at large logits: no max shift. exp(1000) is inf (and exp(-1000) is 0), so "
-            "the division gives inf/inf or 0/0 = nan. Subtract max(z) first: "
-            "S_i = exp(z_i - max z) / sum_j exp(z_j - max z) is the same number, and never overflows."),
+            "the division gives inf/inf or 0/0 = nan. Subtract each row's max first: the same number, "
+            "and it never overflows:\nS_i = exp(z_i - max z) / sum_j exp(z_j - max z)"),
     Mistake("wrong axis", lambda a: _batch(a) and _sums_to_one(a.outputs["S"], axis=0)
             and not _sums_to_one(a.outputs["S"], axis=-1),
             "normalised over the wrong axis: each column sums to 1, but each row (sample) should. "

@@ -7,8 +7,11 @@ makes sure every Mistake in the checkers' lists has such a wrong implementation 
 
 from __future__ import annotations
 
+import importlib.util
 import warnings
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -226,6 +229,11 @@ WRONG_CASES = [
 ]
 
 
+def _flat(text: str) -> str:
+    """Feedback with its line wrapping undone, to look for phrases in it."""
+    return " ".join(text.split())
+
+
 def _message_start(mistake: ex.Mistake) -> str:
     """The diagnosis's fixed opening words (up to its first {placeholder})."""
     return mistake.message.split("{")[0][:40]
@@ -238,11 +246,11 @@ def _message_start(mistake: ex.Mistake) -> str:
 def test_each_mistake_is_diagnosed(task, name, fn, text, capsys):
     check, _, mistakes = CHECKERS[task]
     assert check(fn) is False
-    out = capsys.readouterr().out
+    out = _flat(capsys.readouterr().out)
     assert out.startswith(f"✘ {task}: ")
     assert text in out, out
     mistake = next(m for m in mistakes if m.name == name)
-    assert _message_start(mistake) in out, f"expected the {name!r} diagnosis, got:\n{out}"
+    assert _flat(_message_start(mistake)) in out, f"expected the {name!r} diagnosis, got:\n{out}"
     # ... with the expected and the received numbers for the case
     assert "expected " in out and "received " in out, out
 
@@ -270,7 +278,7 @@ def test_the_issue_list_of_mistakes_is_covered():
 
 def test_overflow_diagnosis_shows_the_small_large_logit_case_and_the_warning(capsys):
     assert check_softmax(softmax_no_shift) is False
-    out = capsys.readouterr().out
+    out = _flat(capsys.readouterr().out)
     assert "z = [1000., 1001., 1002.]" in out
     assert "expected S = [0.0900, 0.2447, 0.6652]" in out
     assert "received S = [nan, nan, nan]" in out
@@ -279,7 +287,7 @@ def test_overflow_diagnosis_shows_the_small_large_logit_case_and_the_warning(cap
 
 def test_forgot_1_over_N_shows_the_small_batch_numbers(capsys):
     check_cross_entropy_grad(lambda z, Y: _S(z) - Y)
-    out = capsys.readouterr().out
+    out = capsys.readouterr().out  # the arrays are printed unwrapped
     assert "On a batch of N = 2, K = 3:" in out
     assert "expected dz = [[ 0.0450,  0.1224, -0.1674]," in out
     assert "received dz = [[ 0.0900,  0.2447, -0.3348]," in out
@@ -337,7 +345,7 @@ def test_any_other_exception_becomes_feedback(task, capsys):
         return {}["missing key"]
 
     assert CHECKERS[task][0](broken) is False
-    out = capsys.readouterr().out
+    out = _flat(capsys.readouterr().out)
     assert f"✘ {task}: your function raised KeyError: 'missing key'" in out
     assert "Traceback" not in out
 
@@ -351,12 +359,12 @@ def test_any_other_exception_becomes_feedback(task, capsys):
 )
 def test_numpy_exceptions_get_a_hint(fn, hint, capsys):
     assert check_softmax(fn) is False
-    assert hint in capsys.readouterr().out
+    assert hint in _flat(capsys.readouterr().out)
 
 
 def test_matmul_shape_error_gets_a_hint(capsys):
     assert check_dense_backward(lambda X, W, b, d: (d @ W, X.T @ d, d.sum(0))) is False
-    assert "transpose (.T) the one that doesn't fit" in capsys.readouterr().out
+    assert "transpose (.T) the one that doesn't fit" in _flat(capsys.readouterr().out)
 
 
 def test_no_warning_escapes_and_the_warning_becomes_the_diagnosis(capsys):
@@ -366,7 +374,7 @@ def test_no_warning_escapes_and_the_warning_becomes_the_diagnosis(capsys):
                           (check_cross_entropy_grad, lambda z, Y: (softmax_no_shift(z) - Y) / len(z))]:
             assert check(fn) is False
     assert caught == []
-    assert capsys.readouterr().out.count("numpy warned: RuntimeWarning") == 3
+    assert _flat(capsys.readouterr().out).count("numpy warned: RuntimeWarning") == 3
 
 
 def test_right_numbers_computed_with_a_warning_still_fail(capsys):
@@ -375,7 +383,7 @@ def test_right_numbers_computed_with_a_warning_still_fail(capsys):
         return softmax(z)
 
     assert check_softmax(noisy) is False
-    out = capsys.readouterr().out
+    out = _flat(capsys.readouterr().out)
     assert "the numbers are right, but numpy warned" in out
     assert "divide by zero encountered in log" in out
 
@@ -386,13 +394,13 @@ def test_a_student_errstate_raise_is_reported_not_raised(capsys):
             return softmax_no_shift(z)
 
     assert check_softmax(strict) is False
-    out = capsys.readouterr().out
+    out = _flat(capsys.readouterr().out)
     assert "FloatingPointError" in out and "Subtract the max first" in out
 
 
 def test_changing_the_input_in_place_is_reported(capsys):
     assert check_softmax(softmax_in_place) is False
-    assert "changed its input z in place" in capsys.readouterr().out
+    assert "changed its input z in place" in _flat(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("value, text", [
@@ -401,7 +409,7 @@ def test_changing_the_input_in_place_is_reported(capsys):
 ])
 def test_returning_nothing_or_a_string(value, text, capsys):
     assert check_softmax(lambda z: value) is False
-    assert text in capsys.readouterr().out
+    assert text in _flat(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("value, text", [
@@ -411,7 +419,7 @@ def test_returning_nothing_or_a_string(value, text, capsys):
 ])
 def test_dense_backward_must_return_three_arrays(value, text, capsys):
     assert check_dense_backward(lambda *args: value) is False
-    assert text in capsys.readouterr().out
+    assert text in _flat(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("value, text", [
@@ -421,26 +429,27 @@ def test_dense_backward_must_return_three_arrays(value, text, capsys):
 ])
 def test_mlp_backward_must_return_the_params_keys(value, text, capsys):
     assert check_mlp_backward(lambda *args: value) is False
-    assert text in capsys.readouterr().out
+    assert text in _flat(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("task", CHECKERS)
 def test_passing_something_that_is_not_a_function(task, capsys):
     assert CHECKERS[task][0](np.zeros(3)) is False
-    assert "expected a function, got ndarray" in capsys.readouterr().out
+    assert "expected a function, got ndarray" in _flat(capsys.readouterr().out)
 
 
 def test_a_shape_bug_is_never_broadcast_away(capsys):
     """db of shape (1, M) broadcasts against (M,) to the right numbers; it must still fail."""
     assert check_dense_backward(lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum(0, keepdims=True))) is False
-    assert "received shape (1, 3)" in capsys.readouterr().out
+    assert "received shape (1, 3)" in _flat(capsys.readouterr().out)
 
 
 def test_output_is_deterministic(capsys):
     for _ in range(2):
         check_mlp_backward(mlp_from(dphi=lambda h: 1.0))
-    first, second = capsys.readouterr().out.split("✘")[1:]
-    assert first == second
+    out = capsys.readouterr().out
+    first, second = out[: len(out) // 2], out[len(out) // 2:]
+    assert first == second and first.startswith("✘ mlp_backward")
 
 
 # -- the cases themselves: what the checkers run, and the references they compare with ----------
@@ -479,3 +488,79 @@ def test_mlp_references_equal_finite_differences_of_the_mean_loss():
             numeric = numerical_gradient(loss_of, params[key])
             np.testing.assert_allclose(case.expected[key], numeric, rtol=1e-5, atol=1e-9,
                                        err_msg=f"MLP.backward's {key} disagrees with finite differences")
+
+
+# -- notebooks/05_exercises.ipynb and its solutions ---------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES_NB = ROOT / "notebooks" / "05_exercises.ipynb"
+SOLUTIONS_NB = ROOT / "notebooks" / "solutions" / "05_exercises_solutions.ipynb"
+BUILDER = ROOT / "notebooks" / "solutions" / "build_05_exercises.py"
+
+# An instructor may delete notebooks/solutions/ (builder included) from the copy students get;
+# then these tests skip. In this repository the folder is there and CI runs them.
+needs_solutions = pytest.mark.skipif(
+    not (SOLUTIONS_NB.exists() and BUILDER.exists()),
+    reason="notebooks/solutions/ withheld from this copy (see README, 'For instructors')",
+)
+
+
+def _cells(nb) -> list[tuple]:
+    """What the builder decides for each cell: kind, source, slide type, tags (not outputs)."""
+    return [(c.cell_type, c.source, c.metadata.get("slideshow"), c.metadata.get("tags", []))
+            for c in nb.cells]
+
+
+def _is_solution(cell) -> bool:
+    return "solution" in cell.metadata.get("tags", [])
+
+
+def test_exercise_notebook_ships_stubs_and_checks_that_say_not_implemented_yet():
+    nb = nbformat.read(EXERCISES_NB, as_version=4)
+    stubs = [c for c in nb.cells if c.cell_type == "code" and _is_solution(c)]
+    assert len(stubs) == 5
+    assert all("raise NotImplementedError" in c.source for c in stubs)
+    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("passed[")]
+    assert len(checks) == 5
+    for cell in checks:
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        assert "not implemented yet" in text and text.startswith("… "), cell.source
+    hints = [c for c in nb.cells if c.cell_type == "markdown" and "<summary><b>Hint</b>" in c.source]
+    assert len(hints) == 5
+    assert all(c.metadata["slideshow"]["slide_type"] == "fragment" for c in hints)
+
+
+@needs_solutions
+def test_stored_notebooks_are_what_the_builder_builds():
+    spec = importlib.util.spec_from_file_location("build_05_exercises", BUILDER)
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    for path, with_solutions in ((EXERCISES_NB, False), (SOLUTIONS_NB, True)):
+        stored = nbformat.read(path, as_version=4)
+        assert _cells(stored) == _cells(builder.build(with_solutions)), (
+            f"{path.name} differs from what {BUILDER.name} builds: edit the builder and re-run it"
+        )
+
+
+@needs_solutions
+def test_exercises_and_solutions_differ_only_in_solution_cells():
+    exercises = nbformat.read(EXERCISES_NB, as_version=4)
+    solutions = nbformat.read(SOLUTIONS_NB, as_version=4)
+    assert len(exercises.cells) == len(solutions.cells)
+    for i, (e, s) in enumerate(zip(exercises.cells, solutions.cells, strict=True)):
+        assert (e.cell_type, e.metadata.get("slideshow"), _is_solution(e)) == (
+            s.cell_type, s.metadata.get("slideshow"), _is_solution(s)), f"cell {i}"
+        if _is_solution(e):
+            assert e.source != s.source and "NotImplementedError" not in s.source, f"cell {i}"
+        else:
+            assert e.source == s.source, f"cell {i} differs but is not tagged 'solution'"
+
+
+@needs_solutions
+def test_every_solution_passes_its_check(capsys):
+    namespace: dict = {}
+    for cell in nbformat.read(SOLUTIONS_NB, as_version=4).cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, str(SOLUTIONS_NB), "exec"), namespace)
+    assert namespace["passed"] == {1: True, 2: True, 3: True, 4: True, 5: True}
+    assert _flat(capsys.readouterr().out).count("✔") == 5 + 5  # five checks, and the closing summary line
