@@ -46,6 +46,7 @@ SEED = 2026  # the random cases are the same on every run and every machine
 LARGE = 1000.0  # |z| this large makes a naive exp(z) overflow (exp(710) is already inf in float64)
 SHOW_AT_MOST = 12  # inputs with more entries are described by their shape only
 WIDTH = 100  # printed feedback is wrapped at this many characters
+NUMPY_DEFAULTS = {"all": "warn", "under": "ignore"}  # numpy's own errstate defaults, used while checking
 RTOL = 1e-6  # relative tolerance of every comparison: a right answer is within ~1e-12
 
 
@@ -112,6 +113,9 @@ class Mistake:
     show: str | None = None
 
 
+Problem = tuple[str, str, "str | None"]  # (headline, advice, the output to show), for _report
+
+
 @dataclass
 class _Call:
     value: object = None
@@ -124,7 +128,9 @@ def _call(fn: Callable, case: Case) -> _Call:
     """Run ``fn`` on copies of the case's inputs; catch its exceptions and numpy warnings."""
     args = {name: _copy(value) for name, value in case.inputs.items()}
     result = _Call()
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+    # numpy's default error handling: warn on overflow, 0/0 and x/0, but not on underflow
+    # (exp(-800) = 0 is the right answer, not a mistake).
+    with warnings.catch_warnings(record=True) as caught, np.errstate(**NUMPY_DEFAULTS):
         warnings.simplefilter("always")
         try:
             result.value = fn(*args.values())
@@ -152,11 +158,12 @@ def _as_array(value, what: str) -> np.ndarray | str:
     """The student's output as a float64 array, or a sentence saying why it is not one."""
     if value is None:
         return "your function returned None: did you forget the `return` statement?"
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return f"{what} should be an array of numbers, got {type(value).__name__}."
-    return arr
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # ComplexWarning: a complex answer is not silently cut to real
+        try:
+            return np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError, Warning):
+            return f"{what} should be an array of real numbers, got {type(value).__name__}."
 
 
 LABEL = 14  # width of the "expected dW =" column in a report
@@ -256,13 +263,30 @@ def _explain_exception(err: Exception) -> str:
 def _run(
     task: str,
     fn,
+    make_cases: Callable[[], list[Case]],
+    unpack: Callable[[object, Case], dict[str, np.ndarray] | str],
+    shape_mistakes: list[Mistake],
+    value_mistakes: list[Mistake],
+    success: str,
+) -> bool:
+    """Run ``fn`` on every case; stop at the first wrong one and diagnose it.
+
+    Under numpy's default error handling whatever the notebook set (np.seterr(all="raise") would
+    otherwise turn the harmless underflow exp(-800) = 0 into an error).
+    """
+    with np.errstate(**NUMPY_DEFAULTS):
+        return _run_cases(task, fn, make_cases(), unpack, shape_mistakes, value_mistakes, success)
+
+
+def _run_cases(
+    task: str,
+    fn,
     cases: list[Case],
     unpack: Callable[[object, Case], dict[str, np.ndarray] | str],
     shape_mistakes: list[Mistake],
     value_mistakes: list[Mistake],
     success: str,
 ) -> bool:
-    """Run ``fn`` on every case; stop at the first wrong one and diagnose it."""
     if not callable(fn):
         return _report(task, f"expected a function, got {type(fn).__name__}.",
                        "Pass the function itself, without calling it: check(my_function).", None, None)
@@ -278,49 +302,62 @@ def _run(
         if isinstance(outputs, str):
             return _report(task, outputs, "", Attempt(case, {}, call.warned), None)
         attempt = Attempt(case, outputs, call.warned)
-        facts = {"N": case.facts.get("N", ""), "K": case.facts.get("K", "")}
-
-        if any(outputs[k].shape != v.shape for k, v in case.expected.items()):
-            mistake = next((m for m in shape_mistakes if m.applies(attempt)), None)
-            if mistake is None:
-                wrong = [k for k, v in case.expected.items() if outputs[k].shape != v.shape]
-                mistake = Mistake("wrong shape", bool, "{show} has the wrong shape.", wrong[0])
-            show = mistake.show or next(iter(case.expected))
-            headline = mistake.message.format(show=show, factor="", **facts)
-            return _report(task, headline, _shape_line(attempt, show), attempt, show)
-
-        wrong = [k for k in case.expected if not attempt.right(k)]
-        if wrong or call.warned:
-            if not wrong:
-                mistake = Mistake("warned", bool, "the numbers are right, but numpy warned while computing "
-                                  "them; a correct implementation computes them without any warning.")
-            else:
-                mistake = next((m for m in value_mistakes if m.applies(attempt)), None) or Mistake(
-                    "unknown", bool, "the numbers are wrong, in a way I don't recognise. "
-                    "Compare the expected and received values below entry by entry.")
-            show = mistake.show or (wrong or list(case.expected))[0]
-            c = _least_squares_factor(outputs[show], case.expected[show], case.atol)
-            headline = mistake.message.format(show=show, factor=f"{c:.4g}" if c is not None else "?", **facts)
-            advice = f"numpy warned: {'; '.join(call.warned)}" if call.warned else ""
+        problem = (_shape_problem(attempt, shape_mistakes) or _value_problem(attempt, value_mistakes)
+                   or _mutation_problem(call.mutated))
+        if problem is not None:
+            headline, advice, show = problem
             return _report(task, headline, advice, attempt, show)
-
-        if call.mutated:
-            return _report(task, f"the answer is right, but your function changed its input "
-                           f"{', '.join(call.mutated)} in place.",
-                           "Work on new arrays (e.g. `z = z - z.max(...)`, not `z -= ...`): the caller "
-                           "still needs its own values.", attempt, None)
     print(f"✔ {task}: correct on all {len(cases)} cases ({success}).")
     return True
 
 
-def _shape_line(attempt: Attempt, name: str) -> str:
-    return (f"Expected {name} with shape {attempt.case.expected[name].shape}, "
-            f"received shape {attempt.shape(name)}.")
+def _message(mistake: Mistake, attempt: Attempt, show: str) -> str:
+    c = _least_squares_factor(attempt.outputs[show], attempt.case.expected[show], attempt.case.atol)
+    facts = {"N": attempt.case.facts.get("N", ""), "K": attempt.case.facts.get("K", "")}
+    return mistake.message.format(show=show, factor=f"{c:.4g}" if c is not None else "?", **facts)
+
+
+def _shape_problem(attempt: Attempt, mistakes: list[Mistake]) -> Problem | None:
+    """Shapes first: the first known shape mistake, or a plain "wrong shape"."""
+    wrong = [k for k, v in attempt.case.expected.items() if attempt.shape(k) != v.shape]
+    if not wrong:
+        return None
+    mistake = next((m for m in mistakes if m.applies(attempt)), None) or Mistake(
+        "wrong shape", bool, "{show} has the wrong shape.", wrong[0])
+    show = mistake.show or wrong[0]
+    advice = (f"Expected {show} with shape {attempt.case.expected[show].shape}, "
+              f"received shape {attempt.shape(show)}.")
+    return _message(mistake, attempt, show), advice, show
+
+
+def _value_problem(attempt: Attempt, mistakes: list[Mistake]) -> Problem | None:
+    """Then the numbers (and any warning): the first known mistake that fits, or a plain "wrong"."""
+    wrong = [k for k in attempt.case.expected if not attempt.right(k)]
+    if not wrong and not attempt.warned:
+        return None
+    if not wrong:
+        mistake = Mistake("warned", bool, "the numbers are right, but your code warned while computing "
+                          "them; a correct implementation computes them without any warning.")
+    else:
+        mistake = next((m for m in mistakes if m.applies(attempt)), None) or Mistake(
+            "unknown", bool, "the numbers are wrong, in a way I don't recognise. "
+            "Compare the expected and received values below entry by entry.")
+    show = mistake.show or (wrong or list(attempt.case.expected))[0]
+    advice = f"your code warned: {'; '.join(attempt.warned)}" if attempt.warned else ""
+    return _message(mistake, attempt, show), advice, show
+
+
+def _mutation_problem(mutated: list[str]) -> Problem | None:
+    if not mutated:
+        return None
+    return (f"the answer is right, but your function changed its input {', '.join(mutated)} in place.",
+            "Work on new arrays (e.g. `z = z - z.max(...)`, not `z -= ...`): the caller still needs its "
+            "own values.", None)
 
 
 def _single_output(name: str) -> Callable[[object, Case], dict[str, np.ndarray] | str]:
     def unpack(value, case: Case):
-        arr = _as_array(value, "The returned value")
+        arr = _as_array(value, "the value your function returned")
         return arr if isinstance(arr, str) else {name: arr}
 
     return unpack
@@ -366,6 +403,7 @@ def _softmax_cases() -> list[Case]:
         np.array([[1.0, 2.0, 3.0], [0.0, 1.0, 0.0], [2.0, 0.0, -1.0]]),  # N == K: catches e / e.sum(-1)
         np.array([1000.0, 1001.0, 1002.0]),
         np.array([-1000.0, -1001.0, -1002.0]),
+        np.array([5.0, -800.0, 0.0]),  # exp(-805) underflows to 0: right, and no warning for it
         np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]),
     ]
     zs = fixed + _logits_cases(np.random.default_rng(SEED))
@@ -457,7 +495,7 @@ def check_softmax(fn: Callable[[np.ndarray], np.ndarray]) -> bool:
 
     Prints success or the most likely mistake; returns whether every case was right.
     """
-    return _run("softmax", fn, _softmax_cases(), _single_output("S"), SOFTMAX_SHAPE_MISTAKES,
+    return _run("softmax", fn, _softmax_cases, _single_output("S"), SOFTMAX_SHAPE_MISTAKES,
                 SOFTMAX_VALUE_MISTAKES, "single samples and batches, K = 2 to 10, logits up to ±1000")
 
 
@@ -518,7 +556,7 @@ def check_softmax_jacobian(fn: Callable[[np.ndarray], np.ndarray]) -> bool:
 
     Prints success or the most likely mistake; returns whether every case was right.
     """
-    return _run("softmax_jacobian", fn, _jacobian_cases(), _single_output("J"), JACOBIAN_SHAPE_MISTAKES,
+    return _run("softmax_jacobian", fn, _jacobian_cases, _single_output("J"), JACOBIAN_SHAPE_MISTAKES,
                 JACOBIAN_VALUE_MISTAKES, "K = 2 to 10, logits up to ±1000")
 
 
@@ -614,7 +652,7 @@ def check_cross_entropy_grad(fn: Callable[[np.ndarray, np.ndarray], np.ndarray])
     z: logits (N, K); Y: one-hot labels (N, K). The answer is (S - Y) / N, shape (N, K).
     Prints success or the most likely mistake; returns whether every case was right.
     """
-    return _run("cross_entropy_grad", fn, _ce_cases(), _single_output("dz"), CE_SHAPE_MISTAKES,
+    return _run("cross_entropy_grad", fn, _ce_cases, _single_output("dz"), CE_SHAPE_MISTAKES,
                 CE_VALUE_MISTAKES, "N = 1 to 6, K = 2 to 10, logits up to ±1000")
 
 
@@ -733,7 +771,7 @@ def check_dense_backward(fn: Callable[..., tuple[np.ndarray, np.ndarray, np.ndar
     Shapes: X (N, D), W (D, M), b (M,), dout = dLoss/dout (N, M); dX, dW, db have the shapes of
     X, W, b. Prints success or the most likely mistake; returns whether every case was right.
     """
-    return _run("dense_backward", fn, _dense_cases(), _unpack_dense, DENSE_SHAPE_MISTAKES,
+    return _run("dense_backward", fn, _dense_cases, _unpack_dense, DENSE_SHAPE_MISTAKES,
                 DENSE_VALUE_MISTAKES, "N, D, M from 1 to 6")
 
 
@@ -888,5 +926,5 @@ def check_mlp_backward(fn: Callable[..., dict[str, np.ndarray]]) -> bool:
     ``MLP.backward(cross_entropy_grad(logits, Y))``.
     Prints success or the most likely mistake; returns whether every case was right.
     """
-    return _run("mlp_backward", fn, _mlp_cases(), _unpack_mlp, MLP_SHAPE_MISTAKES, MLP_VALUE_MISTAKES,
+    return _run("mlp_backward", fn, _mlp_cases, _unpack_mlp, MLP_SHAPE_MISTAKES, MLP_VALUE_MISTAKES,
                 "2-layer tanh nets from [1, 2, 2] to [4, 16, 10], N = 1 to 12")

@@ -374,7 +374,7 @@ def test_no_warning_escapes_and_the_warning_becomes_the_diagnosis(capsys):
                           (check_cross_entropy_grad, lambda z, Y: (softmax_no_shift(z) - Y) / len(z))]:
             assert check(fn) is False
     assert caught == []
-    assert _flat(capsys.readouterr().out).count("numpy warned: RuntimeWarning") == 3
+    assert _flat(capsys.readouterr().out).count("your code warned: RuntimeWarning") == 3
 
 
 def test_right_numbers_computed_with_a_warning_still_fail(capsys):
@@ -384,8 +384,28 @@ def test_right_numbers_computed_with_a_warning_still_fail(capsys):
 
     assert check_softmax(noisy) is False
     out = _flat(capsys.readouterr().out)
-    assert "the numbers are right, but numpy warned" in out
+    assert "the numbers are right, but your code warned" in out
     assert "divide by zero encountered in log" in out
+
+
+def test_a_warning_of_the_students_own_is_reported(capsys):
+    def chatty(z):
+        warnings.warn("is this right?", stacklevel=1)
+        return softmax(z)
+
+    assert check_softmax(chatty) is False
+    assert "your code warned: UserWarning: is this right?" in _flat(capsys.readouterr().out)
+
+
+def test_underflow_is_not_a_mistake_and_global_numpy_settings_do_not_matter(capsys):
+    """exp(-805) = 0 is right; and a notebook's np.seterr(all="raise") must not break the checks."""
+    old = np.seterr(all="raise")
+    try:
+        assert check_softmax(softmax_right) is True
+        assert check_cross_entropy_grad(ce_right) is True
+    finally:
+        np.seterr(**old)
+    assert any(c.inputs["z"].min() < -745 for c in ex._softmax_cases())
 
 
 def test_a_student_errstate_raise_is_reported_not_raised(capsys):
@@ -405,7 +425,8 @@ def test_changing_the_input_in_place_is_reported(capsys):
 
 @pytest.mark.parametrize("value, text", [
     (None, "returned None: did you forget the `return` statement?"),
-    ("probabilities", "should be an array of numbers"),
+    ("probabilities", "the value your function returned should be an array of real numbers, got str"),
+    (np.array([1 + 1j, 0, 0]), "should be an array of real numbers, got ndarray"),
 ])
 def test_returning_nothing_or_a_string(value, text, capsys):
     assert check_softmax(lambda z: value) is False
