@@ -730,6 +730,9 @@ DENSE_SHAPE_MISTAKES = [
     Mistake("db keepdims", _shape_is("db", lambda N, D, M: (1, M)),
             "db has shape (1, M) but b has shape (M,): sum without keepdims, db = dout.sum(axis=0). "
             "(Broadcasting would hide this until b -= lr * db silently turns b into a matrix.)", "db"),
+    Mistake("db a number", _shape_is("db", lambda N, D, M: ()),
+            "db is a single number: you summed dout over everything. Sum over the batch only, "
+            "db = dout.sum(axis=0): one entry per output, like b.", "db"),
     Mistake("db wrong axis", _shape_is("db", lambda N, D, M: (N,)),
             "db was summed over the wrong axis: one number per sample instead of one per output. "
             "Sum over the batch: db = dout.sum(axis=0).", "db"),

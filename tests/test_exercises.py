@@ -158,6 +158,7 @@ DENSE_WRONG = [
     ("order", lambda X, W, b, d: (X.T @ d, d @ W.T, d.sum(0)), "in a different order"),
     ("db not summed", lambda X, W, b, d: (d @ W.T, X.T @ d, d), "db has one row per sample"),
     ("db keepdims", lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum(0, keepdims=True)), "db has shape (1, M)"),
+    ("db a number", lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum()), "db is a single number"),
     ("db wrong axis", lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum(1)), "summed over the wrong axis"),
     ("dW transposed", lambda X, W, b, d: (d @ W.T, d.T @ X, d.sum(0)), "dW is transposed"),
     ("dW per sample", lambda X, W, b, d: (d @ W.T, X[:, :, None] * d[:, None, :], d.sum(0)),

@@ -255,7 +255,7 @@ shape. Likewise `dX` $(N, D)$ = `dout @ W.T`, and `db` $(M,)$ sums `dout` over t
     code("passed[4] = check_dense_backward(my_dense_backward)", "fragment"),
     md("""
 **Speaker notes.** The checker diagnoses: the three gradients in the wrong order; db not summed over the batch,
-summed over the wrong axis or with keepdims (shape (1, M)); dW or dX transposed; dW per sample; a flipped sign,
+summed over everything, over the wrong axis or with keepdims (shape (1, M)); dW or dX transposed; dW per sample; a flipped sign,
 an average instead of a sum (the 1/N is already in dout) or a constant factor, each named for dX, dW or db.
 """, "notes"),
     # -- exercise 5 ------------------------------------------------------------------------------
