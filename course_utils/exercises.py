@@ -267,9 +267,11 @@ def _run(
     unpack: Callable[[object, Case], dict[str, np.ndarray] | str],
     shape_mistakes: list[Mistake],
     value_mistakes: list[Mistake],
-    success: str,
+    success: Callable[[list[Case]], str],
 ) -> bool:
     """Run ``fn`` on every case; stop at the first wrong one and diagnose it.
+
+    ``success(cases)`` describes what was covered, for the line printed when every case is right.
 
     Under numpy's default error handling whatever the notebook set (np.seterr(all="raise") would
     otherwise turn the harmless underflow exp(-800) = 0 into an error).
@@ -285,7 +287,7 @@ def _run_cases(
     unpack: Callable[[object, Case], dict[str, np.ndarray] | str],
     shape_mistakes: list[Mistake],
     value_mistakes: list[Mistake],
-    success: str,
+    success: Callable[[list[Case]], str],
 ) -> bool:
     if not callable(fn):
         return _report(task, f"expected a function, got {type(fn).__name__}.",
@@ -307,7 +309,7 @@ def _run_cases(
         if problem is not None:
             headline, advice, show = problem
             return _report(task, headline, advice, attempt, show)
-    print(f"✔ {task}: correct on all {len(cases)} cases ({success}).")
+    print(f"✔ {task}: correct on all {len(cases)} cases ({success(cases)}).")
     return True
 
 
@@ -315,6 +317,25 @@ def _message(mistake: Mistake, attempt: Attempt, show: str) -> str:
     c = _least_squares_factor(attempt.outputs[show], attempt.case.expected[show], attempt.case.atol)
     facts = {"N": attempt.case.facts.get("N", ""), "K": attempt.case.facts.get("K", "")}
     return mistake.message.format(show=show, factor=f"{c:.4g}" if c is not None else "?", **facts)
+
+
+def _span(values) -> str:
+    values = sorted({int(v) for v in values})
+    return f"{values[0]} to {values[-1]}" if len(values) > 1 else f"{values[0]}"
+
+
+def _logits_covered(cases: list[Case]) -> str:
+    """E.g. "single samples and batches of N = 2 to 5, K = 2 to 10, |z| up to 1088"."""
+    zs = [np.asarray(c.inputs["z"]) for c in cases]
+    batches = [z.shape[0] for z in zs if z.ndim == 2]
+    where = "single samples" if not batches else (
+        f"single samples and batches of N = {_span(batches)}" if any(z.ndim == 1 for z in zs)
+        else f"batches of N = {_span(batches)}")
+    return f"{where}, K = {_span(z.shape[-1] for z in zs)}, |z| up to {max(np.abs(z).max() for z in zs):.0f}"
+
+
+def _facts_covered(*names: str) -> Callable[[list[Case]], str]:
+    return lambda cases: ", ".join(f"{n} = {_span(c.facts[n] for c in cases)}" for n in names)
 
 
 def _shape_problem(attempt: Attempt, mistakes: list[Mistake]) -> Problem | None:
@@ -496,7 +517,7 @@ def check_softmax(fn: Callable[[np.ndarray], np.ndarray]) -> bool:
     Prints success or the most likely mistake; returns whether every case was right.
     """
     return _run("softmax", fn, _softmax_cases, _single_output("S"), SOFTMAX_SHAPE_MISTAKES,
-                SOFTMAX_VALUE_MISTAKES, "single samples and batches, K = 2 to 10, logits up to ±1000")
+                SOFTMAX_VALUE_MISTAKES, _logits_covered)
 
 
 # -- the softmax Jacobian --------------------------------------------------------------------------
@@ -557,7 +578,7 @@ def check_softmax_jacobian(fn: Callable[[np.ndarray], np.ndarray]) -> bool:
     Prints success or the most likely mistake; returns whether every case was right.
     """
     return _run("softmax_jacobian", fn, _jacobian_cases, _single_output("J"), JACOBIAN_SHAPE_MISTAKES,
-                JACOBIAN_VALUE_MISTAKES, "K = 2 to 10, logits up to ±1000")
+                JACOBIAN_VALUE_MISTAKES, _logits_covered)
 
 
 # -- the cross-entropy gradient --------------------------------------------------------------------
@@ -653,7 +674,7 @@ def check_cross_entropy_grad(fn: Callable[[np.ndarray, np.ndarray], np.ndarray])
     Prints success or the most likely mistake; returns whether every case was right.
     """
     return _run("cross_entropy_grad", fn, _ce_cases, _single_output("dz"), CE_SHAPE_MISTAKES,
-                CE_VALUE_MISTAKES, "N = 1 to 6, K = 2 to 10, logits up to ±1000")
+                CE_VALUE_MISTAKES, _logits_covered)
 
 
 # -- one dense layer's backward pass ---------------------------------------------------------------
@@ -775,7 +796,7 @@ def check_dense_backward(fn: Callable[..., tuple[np.ndarray, np.ndarray, np.ndar
     X, W, b. Prints success or the most likely mistake; returns whether every case was right.
     """
     return _run("dense_backward", fn, _dense_cases, _unpack_dense, DENSE_SHAPE_MISTAKES,
-                DENSE_VALUE_MISTAKES, "N, D, M from 1 to 6")
+                DENSE_VALUE_MISTAKES, _facts_covered("N", "D", "M"))
 
 
 # -- assembling the MLP's backward pass ------------------------------------------------------------
@@ -799,7 +820,7 @@ def _mlp_case(sizes: list[int], X: np.ndarray, labels: np.ndarray, seed: int, ab
     params = {k: net.params[k].copy() for k in MLP_KEYS}
     return Case({"params": params, "X": X, "h": h, "logits": logits, "Y": Y},
                 {k: grads[k].copy() for k in MLP_KEYS}, about,
-                {"N": X.shape[0], "K": sizes[-1], "S": softmax(logits), "Y": Y})
+                {"N": X.shape[0], "D": sizes[0], "H": sizes[1], "K": sizes[-1], "S": softmax(logits), "Y": Y})
 
 
 def _mlp_cases() -> list[Case]:
@@ -930,4 +951,4 @@ def check_mlp_backward(fn: Callable[..., dict[str, np.ndarray]]) -> bool:
     Prints success or the most likely mistake; returns whether every case was right.
     """
     return _run("mlp_backward", fn, _mlp_cases, _unpack_mlp, MLP_SHAPE_MISTAKES, MLP_VALUE_MISTAKES,
-                "2-layer tanh nets from [1, 2, 2] to [4, 16, 10], N = 1 to 12")
+                lambda cases: "two-layer tanh nets with " + _facts_covered("D", "H", "K", "N")(cases))
