@@ -1,0 +1,397 @@
+"""Every notebook that shows a widget, run in JupyterLab in a real (headless) Chromium.
+
+For each such notebook: open it, clear its outputs, restart the kernel and run all cells, save,
+then assert
+
+- every code cell ran (numbered prompt) and none produced an error or stderr;
+- no widget shows "Error displaying widget" and every widget output rendered;
+- every plot inside a widget is painted and not blank (pixels of an element screenshot), and is
+  the picture the kernel draws on its main thread for the same settings (the ipykernel 7 trap:
+  drawn from a slider callback on another thread it came out blank or half-drawn);
+- pressing an arrow key on a slider of an explorer changes its loss readout within 1 s, to the
+  loss that Python computes for the settings the kernel now holds; the key-press-to-update
+  latency is printed.
+
+The kernel is asked through a second client on its connection file (as ``jupyter console
+--existing`` would), so the test reads the exact slider values rather than rounded readouts.
+Screenshots: ``test-artifacts/browser/<notebook>/``. Run alone with ``pytest tests/browser``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.browser
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+PLOT_SELECTOR = "img.logits-explorer-plot, img.backprop-explorer-plot, img.widget-image"
+# ipywidgets 8 in JupyterLab 4 renders a widget view straight into the output, with no mime attribute.
+VIEW_SELECTOR = (f'.jp-OutputArea-output:has(> .jupyter-widgets), '
+                 f'.jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]')
+LOSS_PATTERN = re.compile(r"Loss\s*=\s*(-?\d+(?:\.(\d+))?)", re.IGNORECASE)
+MAX_LATENCY_MS = 1000.0
+RUN_TIMEOUT_S = 180
+
+# Code run in the notebook's kernel (through a second client) to read an explorer's state.
+KERNEL_PROBE = r'''
+import base64 as _b64, gc as _gc, json as _json
+import numpy as _np
+
+def _browser_explorer(model_id):
+    """The course_utils explorer whose top-level widget has this model id."""
+    for o in _gc.get_objects():
+        try:
+            if (type(o).__module__ == "course_utils.widgets"
+                    and getattr(getattr(o, "widget", None), "model_id", None) == model_id):
+                return o
+        except Exception:
+            pass
+    return None
+
+def _browser_state(model_id, rerender=False):
+    """Settings, the explorer's loss, an independent recomputation, and its plot PNG(s)."""
+    o = _browser_explorer(model_id)
+    if o is None:
+        return {"found": False}
+    state = {"found": True, "class": type(o).__name__}
+    sliders = [w for w in _walk(o.widget) if hasattr(w, "value") and type(w).__name__.endswith("Slider")]
+    state["settings"] = {f"{w.description or type(w).__name__}#{i}": float(w.value)
+                         for i, w in enumerate(sliders)}
+    images = [w for w in _walk(o.widget) if type(w).__name__ == "Image"]
+    state["png"] = [_b64.b64encode(bytes(w.value)).decode() for w in images]
+    redraw = getattr(o, "_on_change", None) or getattr(o, "_show", None)
+    if rerender and redraw is not None:
+        with o._lock:
+            redraw()   # the same settings, drawn again on the kernel's main thread
+        state["png_main_thread"] = [_b64.b64encode(bytes(w.value)).decode() for w in images]
+    state["loss"] = float(o.loss) if hasattr(o, "loss") else None
+    if state["class"] == "LogitsExplorer":
+        from course_utils import cross_entropy_with_logits, one_hot
+        z = _np.array([s.value for s in o.logit_sliders], dtype=float)
+        T, eps, c = float(o.temperature.value), float(o.smoothing.value), int(o.true_class.value)
+        y = (1 - eps) * one_hot(c, o.K) + eps / o.K
+        state["loss_python"] = float(cross_entropy_with_logits(z / T, y))
+    elif state["class"] == "BackpropExplorer":
+        # The loss of the recorded parameters of step t on the training data, recomputed.
+        from course_utils import cross_entropy_with_logits
+        from course_utils.network import MLP
+        net = MLP(list(o.sizes), seed=o.seed)
+        net.set_params(o.run.snapshots[int(o.step_slider.value)])
+        state["loss_python"] = float(cross_entropy_with_logits(net.forward(o.X), o.labels))
+    return state
+
+def _walk(w):
+    yield w
+    for child in getattr(w, "children", ()):
+        yield from _walk(child)
+'''
+
+
+# -- helpers: pixels ---------------------------------------------------------------------------
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def painted(png: bytes) -> tuple[int, float]:
+    """(distinct colours, fraction of pixels that are not near-white) of a PNG."""
+    px = _pixels(png)
+    colours = len(np.unique(px.reshape(-1, 3), axis=0))
+    non_white = float(np.mean(np.any(px < 235, axis=-1)))
+    return colours, non_white
+
+
+def differing_fraction(a: bytes, b: bytes, tolerance: int = 8) -> float:
+    """Fraction of pixels whose colour differs by more than ``tolerance`` between two PNGs of the
+    same size (1.0 if the sizes differ)."""
+    pa, pb = _pixels(a), _pixels(b)
+    if pa.shape != pb.shape:
+        return 1.0
+    return float(np.mean(np.any(np.abs(pa - pb) > tolerance, axis=-1)))
+
+
+# -- helpers: JupyterLab -----------------------------------------------------------------------
+
+
+def run_menu_command(page, menu: str, label: str) -> None:
+    """Run a JupyterLab command from the main menu bar, e.g. ("Edit", "Clear Outputs of All Cells")."""
+    page.locator(".lm-MenuBar-item", has_text=menu).first.click()
+    item = page.locator(".lm-Menu-item", has=page.locator(".lm-Menu-itemLabel", has_text=label)).first
+    item.wait_for(state="visible", timeout=10_000)
+    item.click()
+
+
+WAIT_RUN_JS = """() => {
+  const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]
+      .map(e => e.textContent.trim());
+  if (prompts.length === 0 || prompts.some(p => p.includes('*'))) return null;
+  const error = document.querySelector(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+  const done = prompts.every(p => /^\\[\\d+\\]:$/.test(p));
+  return (done || error) ? prompts : null;
+}"""
+
+ARM_LATENCY_JS = """(el) => {
+  window.__lossUpdate = new Promise(resolve => {
+    const old = el.textContent;
+    let t0 = null;
+    const onKey = () => { if (t0 === null) t0 = performance.now(); };
+    document.addEventListener('keydown', onKey, true);
+    const done = (ms) => { obs.disconnect(); document.removeEventListener('keydown', onKey, true);
+                           resolve({text: el.textContent, ms: ms}); };
+    const obs = new MutationObserver(() => {
+      if (t0 !== null && el.textContent !== old) done(performance.now() - t0);
+    });
+    obs.observe(el, {subtree: true, childList: true, characterData: true});
+    setTimeout(() => done(null), 5000);
+  });
+}"""
+
+IMG_BYTES_JS = """async (img) => {
+  const r = await fetch(img.src);
+  const b = new Uint8Array(await r.arrayBuffer());
+  let s = '';
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode.apply(null, b.subarray(i, i + 0x8000));
+  return btoa(s);
+}"""
+
+
+class Kernel:
+    """A second client on the notebook's kernel (the browser stays the first)."""
+
+    def __init__(self, connection_file: Path) -> None:
+        from jupyter_client import BlockingKernelClient
+
+        self.client = BlockingKernelClient(connection_file=str(connection_file))
+        self.client.load_connection_file()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=30)
+        self.run(KERNEL_PROBE)
+
+    def run(self, code: str) -> str:
+        out: list[str] = []
+
+        def hook(msg: dict) -> None:
+            if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
+                out.append(msg["content"]["text"])
+            elif msg["msg_type"] == "error":
+                out.append("\n".join(msg["content"]["traceback"]))
+
+        reply = self.client.execute_interactive(code, timeout=60, output_hook=hook, store_history=False)
+        assert reply["content"]["status"] == "ok", f"kernel probe failed:\n{''.join(out)}"
+        return "".join(out)
+
+    def state(self, model_id: str, rerender: bool = False) -> dict:
+        text = self.run(f"print(_json.dumps(_browser_state({model_id!r}, rerender={rerender})))")
+        return json.loads(text.strip().splitlines()[-1])
+
+    def close(self) -> None:
+        self.client.stop_channels()
+
+
+def kernel_for(lab, relpath: str) -> Kernel:
+    sessions = lab.api("/api/sessions")
+    kernel_ids = [s["kernel"]["id"] for s in sessions if s["path"] == relpath]
+    assert kernel_ids, f"no kernel session for {relpath}: {sessions}"
+    return Kernel(lab.runtime_dir / f"kernel-{kernel_ids[0]}.json")
+
+
+def shown_loss(text: str) -> tuple[float, int]:
+    """The loss and its number of decimals from a readout like 'Loss = 0.5108'."""
+    match = LOSS_PATTERN.search(text)
+    assert match, f"no 'Loss = <number>' in the readout {text!r}"
+    return float(match.group(1)), len(match.group(2) or "")
+
+
+# -- the test ----------------------------------------------------------------------------------
+
+
+def test_widgets_work_in_jupyterlab(widget_notebook: Path, lab, browser_context, artifacts: Path) -> None:
+    name = widget_notebook.name
+    relpath = f"notebooks/{name}"
+    shots = artifacts / widget_notebook.stem
+    shots.mkdir(parents=True, exist_ok=True)
+    for old in shots.iterdir():
+        old.unlink()
+
+    page = browser_context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    try:
+        page.goto(lab.notebook_url(relpath))
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
+        page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
+        # Start from a clean page so no stored output can pass for a fresh one.
+        run_menu_command(page, "Edit", "Clear Outputs of All Cells")
+        page.locator(".jp-NotebookPanel [data-command='notebook:restart-run-all']").first.click()
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+        started = time.monotonic()
+        page.wait_for_function(WAIT_RUN_JS, timeout=RUN_TIMEOUT_S * 1000, polling=250)
+        run_s = time.monotonic() - started
+        page.keyboard.press("Control+s")
+        page.screenshot(path=str(shots / "00-after-run-all.png"))
+
+        # 1. Every cell ran, without an error or stderr (from the DOM and from the saved file).
+        prompts = page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt").all_text_contents()
+        not_run = [i for i, p in enumerate(prompts) if not re.fullmatch(r"\[\d+\]:", p.strip())]
+        stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        errors = stderr.all_text_contents()
+        assert not errors, f"{name}: cell output on stderr / error:\n" + "\n---\n".join(errors)[:4000]
+        assert not not_run, f"{name}: code cells {not_run} did not run (prompts {prompts})"
+        saved = _saved_notebook(lab, relpath, len(prompts))
+        model_ids = [out["data"][WIDGET_MIME]["model_id"] for cell in saved["cells"]
+                     if cell["cell_type"] == "code" for out in cell.get("outputs", [])
+                     if WIDGET_MIME in out.get("data", {})]
+        assert model_ids, f"{name}: no widget was displayed"
+
+        # 2. Every widget rendered.
+        assert page.get_by_text("Error displaying widget").count() == 0, f"{name}: Error displaying widget"
+        views = page.locator(VIEW_SELECTOR)
+        assert views.count() == len(model_ids), (
+            f"{name}: {len(model_ids)} widget outputs saved but {views.count()} shown")
+
+        kernel = kernel_for(lab, relpath)
+        try:
+            latencies = []
+            for i, model_id in enumerate(model_ids):
+                view = views.nth(i)
+                view.scroll_into_view_if_needed()
+                page.wait_for_function("(el) => el.querySelector('.jupyter-widgets')"
+                                       " && !el.textContent.includes('Loading widget')",
+                                       arg=view.element_handle(), timeout=30_000)
+                state = kernel.state(model_id)
+                plots = _check_plots(page, view, kernel, model_id, shots / f"{i:02d}", name)
+                readouts = view.locator(".loss-readout")
+                handles = view.locator(".widget-slider .noUi-handle")
+                if state.get("found") and readouts.count() and handles.count():
+                    latencies.append(_check_slider_keys(page, view, kernel, model_id, state, plots,
+                                                        shots / f"{i:02d}", name))
+        finally:
+            kernel.close()
+        assert not [e for e in page_errors if "widget" in e.lower()], f"{name}: page errors {page_errors}"
+        assert latencies, f"{name}: shows widgets but no explorer with a slider and a loss readout"
+        line = ", ".join(f"{ms:.0f} ms" for ms in latencies)
+        print(f"\n{name}: run all {run_s:.1f} s; key press -> loss readout update: {line}")
+        with open(artifacts / "latency.tsv", "a", encoding="utf-8") as f:
+            f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{name}\t{run_s:.2f}\t" +
+                    "\t".join(f"{ms:.1f}" for ms in latencies) + "\n")
+    except BaseException:
+        page.screenshot(path=str(shots / "99-failure.png"), full_page=True)
+        (shots / "99-failure.html").write_text(page.content(), encoding="utf-8")
+        raise
+    finally:
+        page.close()
+
+
+def _saved_notebook(lab, relpath: str, n_code: int) -> dict:
+    """The notebook as saved by JupyterLab after the run (waits for the save to land)."""
+    deadline = time.monotonic() + 30
+    while True:
+        nb = lab.api(f"/api/contents/{relpath}?content=1")["content"]
+        counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
+        if len(counts) == n_code and all(counts):
+            break
+        assert time.monotonic() < deadline, f"{relpath}: not saved after the run (counts {counts})"
+        time.sleep(0.25)
+    for i, cell in enumerate(nb["cells"]):
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", (
+                f"{relpath} cell {i}: {out.get('ename')}: {out.get('evalue')}")
+            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), (
+                f"{relpath} cell {i} wrote to stderr: {out['text'][:500]}")
+    return nb
+
+
+def _check_plots(page, view, kernel: Kernel, model_id: str, prefix: Path, name: str) -> list[bytes]:
+    """Every image in the widget is painted, not blank, and what the kernel draws for its settings.
+
+    Returns the element screenshots."""
+    images = view.locator(PLOT_SELECTOR)
+    shots = []
+    for j in range(images.count()):
+        img = images.nth(j)
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=img.element_handle(),
+                               timeout=10_000)
+        shot = img.screenshot(path=f"{prefix}-plot{j}.png")
+        shots.append(shot)
+        colours, non_white = painted(shot)
+        assert colours >= 16 and non_white >= 0.02, (
+            f"{name}: widget plot {j} looks blank ({colours} colours, {non_white:.1%} not white), "
+            f"see {prefix}-plot{j}.png")
+    state = kernel.state(model_id, rerender=True)
+    if not state.get("found") or "png_main_thread" not in state:
+        return shots
+    shown = [base64.b64decode(page.evaluate(IMG_BYTES_JS, view.locator("img").nth(k).element_handle()))
+             for k in range(view.locator("img").count())]
+    for k, (sent, fresh) in enumerate(zip(state["png"], state["png_main_thread"], strict=True)):
+        sent_b, fresh_b = base64.b64decode(sent), base64.b64decode(fresh)
+        colours, non_white = painted(sent_b)
+        assert colours >= 16 and non_white >= 0.02, f"{name}: the kernel's plot {k} is blank"
+        diff = differing_fraction(sent_b, fresh_b)
+        assert diff < 0.005, (
+            f"{name}: plot {k} as drawn by the widget callback differs from the same settings drawn on the "
+            f"kernel's main thread in {diff:.1%} of pixels (blank or half-drawn figure)")
+        assert any(differing_fraction(s, sent_b) < 0.005 for s in shown), (
+            f"{name}: plot {k} shown in the browser is not the kernel's current picture")
+    return shots
+
+
+def _check_slider_keys(page, view, kernel: Kernel, model_id: str, before: dict, plots_before: list[bytes],
+                       prefix: Path, name: str) -> float:
+    """Arrow keys on the first slider change the loss readout, within 1 s, to Python's value."""
+    readout = view.locator(".loss-readout").first
+    handle = view.locator(".widget-slider .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    img = view.locator("img").first
+    old_src = img.get_attribute("src") if img.count() else None
+    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+    key = "ArrowLeft" if at_max else "ArrowRight"
+    page.evaluate(ARM_LATENCY_JS, readout.element_handle())
+    handle.focus()
+    page.keyboard.press(key)
+    update = page.evaluate("window.__lossUpdate")
+    assert update["ms"] is not None, f"{name}: {key} on a slider did not change the loss readout within 5 s"
+    latency = float(update["ms"])
+    for _ in range(4):  # a few more presses, as a student holding the key would
+        page.keyboard.press(key)
+        time.sleep(0.05)
+    # Settle: the readout stops changing and the kernel holds the final settings.
+    deadline = time.monotonic() + 10
+    last = None
+    while True:
+        time.sleep(0.5)
+        state = kernel.state(model_id)
+        text = readout.inner_text()
+        if state.get("loss") is not None and (text, state["settings"]) == last:
+            break
+        last = (text, state["settings"])
+        assert time.monotonic() < deadline, f"{name}: loss readout kept changing for 10 s"
+    assert state["settings"] != before["settings"], f"{name}: {key} did not change any slider in the kernel"
+    value, decimals = shown_loss(text)
+    expected = state.get("loss_python", state["loss"])
+    assert abs(value - expected) <= 0.5 * 10.0 ** -decimals + 1e-12, (
+        f"{name}: readout shows {text!r} but Python gives {expected!r} for settings {state['settings']}")
+    assert abs(state["loss"] - expected) <= 1e-9 * max(1.0, abs(expected)), (
+        f"{name}: the explorer's loss {state['loss']!r} != {expected!r} recomputed in Python")
+    if old_src is not None:
+        page.wait_for_function("([img, old]) => img.src !== old && img.complete",
+                               arg=[img.element_handle(), old_src],
+                               timeout=5_000)
+    view.screenshot(path=f"{prefix}-after-keys.png")
+    plots_after = _check_plots(page, view, kernel, model_id, Path(f"{prefix}-after-keys"), name)
+    changed = [differing_fraction(a, b, tolerance=0) for a, b in zip(plots_before, plots_after, strict=True)]
+    assert any(f > 0 for f in changed), (
+        f"{name}: no plot changed after {key} moved a slider")
+    assert latency <= MAX_LATENCY_MS, f"{name}: loss readout took {latency:.0f} ms to update after {key}"
+    return latency
