@@ -553,6 +553,9 @@ JACOBIAN_VALUE_MISTAKES = [
     Mistake("missing off-diagonal terms", lambda a: a.gives("J", np.diag(_S(a) * (1 - _S(a)))),
             "the off-diagonal terms are missing: only the diagonal S_i(1 - S_i) is filled. "
             "For i != j, dS_i/dz_j = -S_i S_j: J = diag(S) - S Sᵀ."),
+    Mistake("delta_ij taken as 1", lambda a: a.gives("J", np.outer(_S(a), 1 - _S(a))),
+            "you used S_i(1 - S_j) for every entry: that 1 is δ_ij, which is 1 on the diagonal (i = j) "
+            "and 0 off it, where dS_i/dz_j = -S_i S_j."),
     Mistake("flipped sign", lambda a: a.gives("J", -softmax_jacobian(_z(a))),
             "flipped sign: you return S Sᵀ - diag(S). Raising z_i raises S_i, so the diagonal "
             "S_i(1 - S_i) must be positive: J = diag(S) - S Sᵀ."),

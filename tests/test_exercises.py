@@ -126,6 +126,8 @@ JACOBIAN_WRONG = [
     ("missing delta_ij term", lambda z: -np.outer(_S(z), _S(z)), "the diagonal δ_ij term is missing"),
     ("missing off-diagonal terms", lambda z: np.diag(_S(z) * (1 - _S(z))),
      "the off-diagonal terms are missing"),
+    ("delta_ij taken as 1", lambda z: np.array([[_S(z)[i] * (1 - _S(z)[j]) for j in range(z.size)]
+                                                 for i in range(z.size)]), "that 1 is δ_ij"),
     ("flipped sign", lambda z: np.outer(_S(z), _S(z)) - np.diag(_S(z)), "flipped sign"),
     ("no S S^T", lambda z: np.diag(_S(z)), "you return diag(S) only"),
     ("dot instead of outer", lambda z: np.diag(_S(z)) - _S(z) @ _S(z), "np.outer(S, S)"),

@@ -180,7 +180,7 @@ So $J = \\operatorname{diag}(S) - S S^\\top$. Reuse `my_softmax`.
     code("passed[2] = check_softmax_jacobian(my_softmax_jacobian)", "fragment"),
     md("""
 **Speaker notes.** The checker diagnoses: the diagonal δ_ij term missing (−S Sᵀ only), the off-diagonal terms
-missing (diag(S(1−S)) only), a flipped sign, diag(S) without −S Sᵀ, `S @ S` for the outer product, 1 − S_i²
+missing (diag(S(1−S)) only), S_i(1 − S_j) in every entry (δ_ij taken as 1), a flipped sign, diag(S) without −S Sᵀ, `S @ S` for the outer product, 1 − S_i²
 on the diagonal, z where S belongs, a constant factor, a (K,) vector instead of a matrix, and overflow.
 """, "notes"),
     # -- exercise 3 ------------------------------------------------------------------------------
