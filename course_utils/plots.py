@@ -17,7 +17,6 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch
 
 # One colour per class (colour-blind-safe Okabe-Ito), a light tint for regions, a dark one for points.
 CLASS_COLORS = np.array(
@@ -369,63 +368,90 @@ def network_figure(sizes: Sequence[int], max_units: int = 8) -> Figure:
 
 
 def computational_graph_figure(num_layers: int = 2) -> Figure:
-    """The computational graph of the MLP: forward arrows (black) and backward gradients (red).
+    """The computational graph of the MLP: forward arrows (black), backward rules (red).
 
-    For num_layers = 2: X -> [A0 W1 + b1] -> Z1 -> tanh -> A1 -> [A1 W2 + b2] -> z -> softmax -> S
-    -> CE(y) -> Loss, with each backward rule written under its node, starting from dLoss/dz = S - y.
+    For num_layers = 2: X -> Z1 = X W1 + b1 -> A1 = tanh(Z1) -> z = A1 W2 + b2 -> S = softmax(z)
+    -> Loss. Under each node, in red, the gradient of the loss with respect to it; above each dense
+    layer, its parameters and their gradients. The backward pass starts at dz = (S - y) / N.
     """
-    nodes: list[tuple[str, str]] = [("X", "input")]
-    back: list[str] = []
-    for i in range(1, num_layers + 1):
-        last = i == num_layers
-        z_name = "z" if last else f"Z{i}"
-        nodes.append((f"{z_name} = A{i - 1}W{i} + b{i}", f"W{i}, b{i}"))
-        back.append(
-            f"dW{i} = A{i - 1}ᵀ dZ{i}\ndb{i} = Σ dZ{i}"
-            if not last
-            else f"dW{i} = A{i - 1}ᵀ(S - y)/N\ndb{i} = Σ (S - y)/N"
+    if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 1:
+        raise ValueError(f"num_layers must be an integer >= 1, got {num_layers!r}")
+    L = num_layers
+
+    def a(i: int) -> str:  # the input of dense layer i + 1
+        return "X" if i == 0 else f"A_{i}"
+
+    nodes: list[tuple[str, str, str]] = [(r"$X$", "", "")]  # (node, gradient below, parameters above)
+    for i in range(1, L + 1):
+        out = "z" if i == L else f"Z_{i}"
+        d_out = "dz" if i == L else f"dZ_{i}"
+        params = (
+            rf"$W_{i},\ b_{i}$"
+            + "\n"
+            + rf"$dW_{i} = {a(i - 1)}^\top {d_out}$"
+            + "\n"
+            + rf"$db_{i} = \sum_n {d_out}$"
         )
-        if not last:
-            nodes.append((f"A{i} = tanh(Z{i})", ""))
-            back.append(f"dZ{i} = dA{i} ⊙ (1 - A{i}²)")
-    nodes.append(("S = softmax(z)", ""))
-    back.append("dLoss/dz = (S - y)/N\n(cross_entropy_grad)")
-    nodes.append(("Loss = CE(S, y)", "labels y"))
-    fig = Figure(figsize=(2.05 * len(nodes), 3.3), layout="constrained")
+        if i == L:
+            below = r"$dz = (S - y)/N$" + "\n(cross_entropy_grad)"
+        else:
+            below = rf"$dZ_{i} = dA_{i} \odot (1 - A_{i}^2)$"
+        nodes.append((rf"${out} = {a(i - 1)} W_{i} + b_{i}$", below, params))
+        if i < L:
+            nodes.append(
+                (
+                    rf"$A_{i} = \tanh(Z_{i})$",
+                    rf"$dA_{i} = dZ_{{{i + 1}}} W_{{{i + 1}}}^\top$".replace(f"dZ_{{{L}}}", "dz"),
+                    "",
+                )
+            )
+    nodes.append((r"$S = \mathrm{softmax}(z)$", "", ""))
+    nodes.append((r"$Loss = -\frac{1}{N}\sum y \log S$", "start: 1", "labels $y$"))
+
+    fig = Figure(figsize=(2.0 * len(nodes), 3.0), layout="constrained")
     ax = fig.add_subplot()
     ax.set_axis_off()
     xs = np.arange(len(nodes)) * 2.0
-    for x, (label, side) in zip(xs, nodes, strict=True):
-        ax.text(
+    boxes = []
+    for x, (label, below, above) in zip(xs, nodes, strict=True):
+        box = ax.text(
             x,
             0,
             label,
             ha="center",
             va="center",
-            fontsize=9,
+            fontsize=10,
             bbox={"boxstyle": "round,pad=0.4", "fc": "#E8F1FA", "ec": S_COLOR},
         )
-        if side:
-            ax.text(x, 0.75, side, ha="center", va="center", fontsize=8, color="0.3")
-    for x0, x1 in zip(xs[:-1], xs[1:], strict=True):
-        ax.add_patch(
-            FancyArrowPatch(
-                (x0 + 0.7, 0.12), (x1 - 0.7, 0.12), arrowstyle="-|>", mutation_scale=10, color="black"
+        boxes.append(box.get_bbox_patch())
+        if below:
+            ax.text(x, -0.8, below, ha="center", va="center", fontsize=9, color=GRAD_COLOR)
+        if above:
+            first, _, rest = above.partition("\n")
+            ax.text(x, 1.0, first, ha="center", va="center", fontsize=9, color="0.25")
+            if rest:
+                ax.text(x, 0.62, rest, ha="center", va="center", fontsize=8.5, color=GRAD_COLOR)
+    for k in range(len(nodes) - 1):  # arrows clipped at the boxes they join
+        for y, color, (a, b) in ((0.07, "black", (k, k + 1)), (-0.07, GRAD_COLOR, (k + 1, k))):
+            ax.annotate(
+                "",
+                xy=(xs[b], y),
+                xytext=(xs[a], y),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": color,
+                    "patchA": boxes[a],
+                    "patchB": boxes[b],
+                    "shrinkA": 3,
+                    "shrinkB": 3,
+                },
             )
-        )
-        ax.add_patch(
-            FancyArrowPatch(
-                (x1 - 0.7, -0.18), (x0 + 0.7, -0.18), arrowstyle="-|>", mutation_scale=10, color=GRAD_COLOR
-            )
-        )
-    # Backward rules: under the node whose gradient they give, in the order the backward pass meets them.
-    for k, text in enumerate(back):
-        x = xs[1 + k] if k < len(back) - 1 else xs[-2]
-        ax.text(x, -0.95, text, ha="center", va="center", fontsize=8, color=GRAD_COLOR)
-    ax.text(xs[0], -0.95, "backward ←\n(red)", ha="center", va="center", fontsize=8, color=GRAD_COLOR)
-    ax.text(xs[0], 0.75, "forward →", ha="center", va="center", fontsize=8)
-    ax.set_xlim(xs[0] - 1.1, xs[-1] + 1.1)
-    ax.set_ylim(-1.4, 1.1)
+    ax.text(xs[0], 1.0, "forward: left to right", ha="center", va="center", fontsize=8)
+    ax.text(
+        xs[0], -0.8, "backward: right\nto left (red)", ha="center", va="center", fontsize=8, color=GRAD_COLOR
+    )
+    ax.set_xlim(xs[0] - 1.0, xs[-1] + 1.1)
+    ax.set_ylim(-1.2, 1.3)
     return fig
 
 
