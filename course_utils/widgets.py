@@ -32,8 +32,10 @@ from .plots import BackpropFigure, LogitsFigure, grid_points
 from .softmax import softmax, softmax_jacobian
 
 # The lecture's example: true class 3 and S = [0.1, 0.3, 0.6]. The explorer opens on z = log S
-# (softmax(log S) = S since S sums to 1), i.e. on the lecture's loss -log 0.6 = 0.511.
-LECTURE_LOGITS = tuple(float(v) for v in np.log([0.1, 0.3, 0.6]))
+# rounded to the sliders' 0.01 grid (a browser snaps any start value to the grid and sends it back,
+# so the kernel and the page agree only on grid values): S = [0.100, 0.301, 0.599], loss 0.5119,
+# the lecture's -log 0.6 = 0.511 up to that rounding.
+LECTURE_LOGITS = (-2.30, -1.20, -0.51)
 
 
 def _positive_number(value, name: str) -> float:
@@ -174,7 +176,11 @@ class LogitsExplorer:
         """The shown vectors and the Jacobian as a small HTML table, 3 decimals."""
 
         def row(name: str, values) -> str:
-            return f"<tr><th>{name}</th>" + "".join(f"<td>{v:+.3f}</td>" for v in values) + "</tr>"
+            return (
+                f"<tr><th>{name}</th>"
+                + "".join(f"<td>{round(float(v), 3) + 0.0:+.3f}</td>" for v in values)
+                + "</tr>"
+            )
 
         head = "<tr><th></th>" + "".join(f"<th>{i + 1}</th>" for i in range(self.K)) + "</tr>"
         rows = [
@@ -335,7 +341,11 @@ class BackpropExplorer:
 
     def _numbers_html(self, n: int, label: int) -> str:
         def row(name: str, values) -> str:
-            return f"<tr><th>{name}</th>" + "".join(f"<td>{v:+.3f}</td>" for v in values) + "</tr>"
+            return (
+                f"<tr><th>{name}</th>"
+                + "".join(f"<td>{round(float(v), 3) + 0.0:+.3f}</td>" for v in values)
+                + "</tr>"
+            )
 
         head = "<tr><th></th>" + "".join(f"<th>{i + 1}</th>" for i in range(self.K)) + "</tr>"
         rows = [
