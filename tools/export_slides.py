@@ -11,9 +11,10 @@ metadata are left out and ``notes`` cells become speaker notes (press ``s`` in t
 
 By default the deck loads reveal.js, require.js, jQuery, MathJax and the widget renderer from
 CDNs, like nbconvert does, so it needs a network when it is opened. ``--offline`` instead copies
-those libraries, at pinned versions, from the npm registry into ``build/slides/vendor/`` (needs
-``npm`` once; later runs reuse the copy) and points the decks at them: copy the whole
-``build/slides/`` folder to the lecture-hall machine and open a deck with any browser, no network.
+those libraries, at pinned versions, from the npm registry into ``build/slides/vendor/`` and
+``build/slides/@jupyter-widgets/`` (needs ``npm`` once; later runs reuse the copy) and points the
+decks at them: copy the whole ``build/slides/`` folder to the lecture-hall machine and open a deck
+with any browser, no network.
 Widgets appear as the stored snapshot of their last state (a deck has no kernel to move them);
 present live in JupyterLab for working sliders.
 """
@@ -37,15 +38,16 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "build" / "slides"
 
-# Pinned so an offline deck is the same everywhere. reveal.js 4.0.2 and MathJax 2 are what
-# nbconvert's reveal template is written for (it calls MathJax.Hub, a MathJax 2 API);
-# html-manager 1.x renders ipywidgets 8 state.
+# Pinned so an offline deck is the same everywhere: npm package -> folder next to the decks.
+# reveal.js 4.0.2 and MathJax 2 are what nbconvert's reveal template is written for (it calls
+# MathJax.Hub, a MathJax 2 API); html-manager 1.x renders ipywidgets 8 state, and its stylesheet
+# looks for its icon fonts under "@jupyter-widgets/html-manager/dist/" next to the page.
 VENDOR = {
-    "reveal.js": "reveal.js@4.0.2",
-    "requirejs": "requirejs@2.3.8",
-    "jquery": "jquery@3.8.0",
-    "mathjax": "mathjax@2.7.9",
-    "html-manager": "@jupyter-widgets/html-manager@1.0.7",
+    "reveal.js@4.0.2": "vendor/reveal.js",
+    "requirejs@2.3.8": "vendor/requirejs",
+    "jquery@3.8.0": "vendor/jquery",
+    "mathjax@2.7.9": "vendor/mathjax",
+    "@jupyter-widgets/html-manager@1.0.7": "@jupyter-widgets/html-manager",
 }
 # nbconvert's template imports mermaid as an ES module; no notebook here draws a mermaid diagram,
 # so an offline deck gets a do-nothing module instead of a request to a CDN.
@@ -67,25 +69,25 @@ def _show(path: Path) -> str:
 
 
 def vendor(out: Path) -> None:
-    """Copy the pinned JavaScript libraries into ``out/vendor`` (skipped when already there)."""
-    target = out / "vendor"
-    stamp = target / "versions.json"
+    """Copy the pinned JavaScript libraries next to the decks in ``out`` (skipped when already there)."""
+    stamp = out / "vendor" / "versions.json"
     if stamp.exists() and json.loads(stamp.read_text()) == VENDOR:
         return
     npm = shutil.which("npm")
     if npm is None:
         raise SystemExit("--offline needs npm (Node.js) once, to fetch reveal.js and MathJax; install it or "
                          "drop --offline")
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
+    for folder in ("vendor", "@jupyter-widgets"):
+        shutil.rmtree(out / folder, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"fetching {', '.join(VENDOR.values())} from the npm registry", flush=True)
-        packed = subprocess.run([npm, "pack", "--silent", "--pack-destination", tmp, *VENDOR.values()],
+        print(f"fetching {', '.join(VENDOR)} from the npm registry", flush=True)
+        packed = subprocess.run([npm, "pack", "--silent", "--pack-destination", tmp, *VENDOR],
                                 check=True, capture_output=True, text=True).stdout.split()
-        for name, tgz in zip(VENDOR, packed, strict=True):
+        for i, (tgz, target) in enumerate(zip(packed, VENDOR.values(), strict=True)):
             with tarfile.open(Path(tmp) / tgz) as tar:
-                tar.extractall(Path(tmp) / name, filter="data")
-            shutil.move(Path(tmp) / name / "package", target / name)
+                tar.extractall(Path(tmp) / str(i), filter="data")
+            (out / target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(Path(tmp) / str(i) / "package", out / target)
     stamp.write_text(json.dumps(VENDOR, indent=1))
 
 
@@ -102,7 +104,7 @@ def exporter(offline: bool) -> SlidesExporter:
         c.SlidesExporter.require_js_url = "vendor/requirejs/require.js"
         c.SlidesExporter.jquery_url = "vendor/jquery/dist/jquery.min.js"
         c.SlidesExporter.mathjax_url = "vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
-        c.SlidesExporter.widget_renderer_url = "vendor/html-manager/dist/embed-amd.js"
+        c.SlidesExporter.widget_renderer_url = "@jupyter-widgets/html-manager/dist/embed-amd.js"
         extra["mermaid_js_url"] = MERMAID_STUB  # not a configurable trait in nbconvert 7.17
     return SlidesExporter(config=c, **extra)
 
