@@ -6,7 +6,8 @@ with its own config, data, runtime, settings and workspace folders, and with bin
 as its settings defaults (so the "Jupyter news" toast never covers the page).
 
 Chromium is Debian's (``/usr/bin/chromium``) driven by pip's playwright; ``playwright install`` is
-never needed. Without Chromium (or playwright) every browser test is skipped with the reason.
+never needed. Without Chromium (or playwright) every browser test is skipped with the reason,
+unless COURSE_REQUIRE_BROWSER=1 (CI sets it), which turns the skip into a failure.
 Screenshots go to ``test-artifacts/browser/``.
 """
 
@@ -27,35 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from browser_env import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, chromium_missing, skip_or_fail
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives JupyterLab in headless Chromium (tests/browser)")
-
-
-def _chromium_missing() -> str | None:
-    """Why the browser tests cannot run here, or None."""
-    if not CHROMIUM.exists():
-        return (f"Chromium not found at {CHROMIUM}: install it (Debian/Ubuntu: apt-get install chromium) "
-                "or set CHROMIUM=/path/to/chromium")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (pip install -r requirements.txt)"
-    return None
 
 
 def _extra_notebooks() -> list[Path]:
@@ -130,9 +107,9 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    reason = _chromium_missing()
+    reason = chromium_missing()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     tmp = tmp_path_factory.mktemp("jupyterlab")
     root_dir = tmp / "root"
     (root_dir / "notebooks").mkdir(parents=True)

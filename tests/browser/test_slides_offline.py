@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, _chromium_missing
+from browser_env import CHROMIUM, CHROMIUM_ARGS, ROOT, chromium_missing, skip_or_fail
 
 pytestmark = pytest.mark.browser
 
@@ -39,11 +39,11 @@ WIDGET_SLIDE_JS = """() => {
 
 @pytest.fixture(scope="module")
 def offline_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    reason = _chromium_missing()
+    reason = chromium_missing()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     if shutil.which("npm") is None:
-        pytest.skip("npm (Node.js) not found: the offline export fetches reveal.js and MathJax with it")
+        skip_or_fail("npm (Node.js) not found: the offline export fetches reveal.js and MathJax with it")
     out = tmp_path_factory.mktemp("slides-offline")
     return {deck.name: deck for deck in export_slides.export(NOTEBOOKS, out, offline=True)}
 
@@ -84,7 +84,8 @@ def test_offline_deck_works_without_network(notebook: Path, offline_decks, offli
     page.route("**/*", route)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("requestfailed", lambda r: errors.append(f"{r.url}: {r.failure}") if r.url not in blocked else None)
+    page.on("requestfailed",
+            lambda r: errors.append(f"{r.url}: {r.failure}") if r.url not in blocked else None)
     try:
         page.goto(deck.as_uri())
         page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
