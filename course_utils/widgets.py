@@ -31,11 +31,12 @@ from .network import MLP, TrainingRun, train
 from .plots import BackpropFigure, LogitsFigure, grid_points
 from .softmax import softmax, softmax_jacobian
 
-# The lecture's example: true class 3 and S = [0.1, 0.3, 0.6]. The explorer opens on z = log S
-# rounded to the sliders' 0.01 grid (a browser snaps any start value to the grid and sends it back,
-# so the kernel and the page agree only on grid values): S = [0.100, 0.301, 0.599], loss 0.5119,
-# the lecture's -log 0.6 = 0.511 up to that rounding.
-LECTURE_LOGITS = (-2.30, -1.20, -0.51)
+# The lecture's example: true class 3 and S = [0.1, 0.3, 0.6], loss 0.511. The explorer must open
+# on the sliders' 0.01 grid (a browser snaps any start value to the grid and sends it back, so the
+# kernel and the page agree only on grid values). log S rounded to the grid, (-2.30, -1.20, -0.51),
+# gives loss 0.5119, which reads as 0.512 and contradicts the slide; these grid logits give
+# S = [0.099, 0.301, 0.600] and loss 0.5110, the slide's 0.511 to every digit it shows.
+LECTURE_LOGITS = (-1.80, -0.69, 0.00)
 
 
 def _positive_number(value, name: str) -> float:
