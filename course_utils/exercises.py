@@ -104,7 +104,8 @@ class Mistake:
     """A known mistake: ``applies(attempt)`` says whether this attempt shows it.
 
     ``show`` names the output whose expected/received numbers the diagnosis prints; ``message``
-    may use ``{factor}`` (received / expected, least squares), ``{N}``, ``{K}`` and ``{show}``.
+    may use ``{factor}`` (received / expected, least squares), ``{N}``, ``{K}``, ``{NK}`` (N·K) and
+    ``{show}``.
     """
 
     name: str
@@ -316,6 +317,7 @@ def _run_cases(
 def _message(mistake: Mistake, attempt: Attempt, show: str) -> str:
     c = _least_squares_factor(attempt.outputs[show], attempt.case.expected[show], attempt.case.atol)
     facts = {"N": attempt.case.facts.get("N", ""), "K": attempt.case.facts.get("K", "")}
+    facts["NK"] = facts["N"] * facts["K"] if facts["N"] != "" and facts["K"] != "" else ""
     return mistake.message.format(show=show, factor=f"{c:.4g}" if c is not None else "?", **facts)
 
 
@@ -426,6 +428,9 @@ def _softmax_cases() -> list[Case]:
         np.array([-1000.0, -1001.0, -1002.0]),
         np.array([5.0, -800.0, 0.0]),  # exp(-805) underflows to 0: right, and no warning for it
         np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]),
+        # A spread of 1600 within a row: shifting by the mean (0 here) still leaves exp(800) = inf.
+        np.array([800.0, -800.0, 0.0]),
+        np.array([[1.0, 2.0, 3.0], [800.0, -800.0, 0.0]]),
     ]
     zs = fixed + _logits_cases(np.random.default_rng(SEED))
     return [Case({"z": z}, {"S": softmax(z)}, _about_logits(z), {"K": z.shape[-1]},
@@ -463,9 +468,17 @@ def _no_keepdims(z: np.ndarray) -> np.ndarray:
     return _exp_over(z, np.exp(z).sum(axis=-1))
 
 
-def _softmax_shifted_by_batch_max(a: Attempt) -> np.ndarray:
-    shifted = _z(a) - _z(a).max()
-    return _exp_over(shifted, np.exp(shifted).sum(axis=-1, keepdims=True))
+def _softmax_shifted_by(shift: Callable[[np.ndarray], np.ndarray]) -> Callable[[Attempt], np.ndarray]:
+    """The student's recipe exp(z - c) / sum exp(z - c) with the wrong c = ``shift(z)``."""
+
+    def wrong(a: Attempt) -> np.ndarray:
+        shifted = _z(a) - shift(_z(a))
+        return _exp_over(shifted, np.exp(shifted).sum(axis=-1, keepdims=True))
+
+    return wrong
+
+
+_softmax_shifted_by_batch_max = _softmax_shifted_by(np.max)
 
 
 SOFTMAX_SHAPE_MISTAKES = [
@@ -482,6 +495,23 @@ SOFTMAX_VALUE_MISTAKES = [
     Mistake("shifted by the batch's max", _on_batches(_gives("S", _softmax_shifted_by_batch_max)),
             "you subtract the max of the whole batch, not each row's own max: a row far below the "
             "batch's max underflows to 0 / 0. Use z.max(axis=-1, keepdims=True)."),
+    Mistake("max over the batch axis",
+            _on_batches(_gives("S", _softmax_shifted_by(lambda z: z.max(axis=0, keepdims=True)))),
+            "you took the max over the wrong axis (over the batch, axis 0): use axis=-1 with "
+            "keepdims=True. Softmax is unchanged only when every entry of a row is shifted by the same "
+            "number; each column's own max shifts the classes of a row by different amounts, and that "
+            "changes the probabilities."),
+    Mistake("shifted by the mean",
+            _gives("S", _softmax_shifted_by(lambda z: z.mean(axis=-1, keepdims=True)),
+                   _softmax_shifted_by(np.mean)),
+            "you shifted by the mean; shift by the max so the largest exponent is exp(0). With logits "
+            "spread as wide as [800, -800, 0] the mean is 0, and exp(800 - 0) is still inf. After "
+            "subtracting the max, every exponent is <= 0: nothing can overflow."),
+    Mistake("shifted by the min",
+            _gives("S", _softmax_shifted_by(lambda z: z.min(axis=-1, keepdims=True)),
+                   _softmax_shifted_by(np.min)),
+            "you subtracted the min; subtract the max. z - min(z) makes every exponent >= 0, so the "
+            "largest one, exp(max z - min z), overflows; z - max(z) makes them all <= 0."),
     Mistake("no max shift", lambda a: a.case.large and a.overflowed(),
             "overflow at large logits: no max shift. exp(1000) is inf (and exp(-1000) is 0), so "
             "the division gives inf/inf or 0/0 = nan. Subtract each row's max first: the same number, "
@@ -525,7 +555,7 @@ def check_softmax(fn: Callable[[np.ndarray], np.ndarray]) -> bool:
 
 def _jacobian_cases() -> list[Case]:
     fixed = [np.array([1.0, 2.0, 3.0]), np.array([0.5, -0.5]), np.array([1000.0, 1001.0, 1002.0]),
-             np.array([-1000.0, -999.0, -998.0])]
+             np.array([-1000.0, -999.0, -998.0]), np.array([800.0, -800.0, 0.0])]
     zs = fixed + _logits_cases(np.random.default_rng(SEED + 1), batch=False)
     return [Case({"z": z}, {"J": softmax_jacobian(z)}, _about_logits(z), {"K": z.size, "S": softmax(z)},
                  large=bool(np.max(np.abs(z)) >= LARGE / 2)) for z in zs]
@@ -545,8 +575,9 @@ JACOBIAN_SHAPE_MISTAKES = [
 
 JACOBIAN_VALUE_MISTAKES = [
     Mistake("no max shift", lambda a: a.case.large and a.overflowed(),
-            "overflow at large logits: your softmax has no max shift, so exp(1000) is inf and S is "
-            "nan. Compute S with the max subtracted (or call your softmax from exercise 1)."),
+            "overflow at large logits: your softmax has no max shift (or shifts by something other "
+            "than each row's max, such as the mean), so exp of a large logit is inf and S is nan. "
+            "Compute S with the max subtracted (or call your softmax from exercise 1)."),
     Mistake("missing delta_ij term", lambda a: a.gives("J", -np.outer(_S(a), _S(a))),
             "the diagonal δ_ij term is missing: you return -S_i S_j everywhere. "
             "dS_i/dz_j = S_i(δ_ij - S_j), so the diagonal is S_i(1 - S_i): add diag(S)."),
@@ -567,6 +598,15 @@ JACOBIAN_VALUE_MISTAKES = [
     Mistake("delta without S_i", lambda a: a.gives("J", np.eye(_S(a).size) - np.outer(_S(a), _S(a))),
             "the diagonal is 1 - S_i², not S_i(1 - S_i): dS_i/dz_j = S_i(δ_ij - S_j), so S_i "
             "multiplies the δ_ij term too."),
+    Mistake("no S_i factor", lambda a: a.gives("J", np.eye(_S(a).size) - _S(a)[None, :])
+            or a.gives("J", np.eye(_S(a).size) - _S(a)[:, None]),
+            "the S_i factor is missing: you return δ_ij - S_j, but dS_i/dz_j = S_i(δ_ij - S_j). "
+            "Multiply row i by S_i: S[:, None] * (np.eye(K) - S[None, :]), which is diag(S) - S Sᵀ."),
+    Mistake("S_i² twice on the diagonal", lambda a: a.gives("J", np.diag(_S(a) * (1 - _S(a)))
+                                                            - np.outer(_S(a), _S(a))),
+            "the diagonal subtracts S_i² twice: diag(S(1 - S)) already holds the -S_i² that -S Sᵀ "
+            "subtracts again, so your diagonal is S_i - 2 S_i². The off-diagonal entries are right. "
+            "Use J = diag(S) - S Sᵀ: the δ_ij term is diag(S), not diag(S(1 - S))."),
     Mistake("z for S", lambda a: a.gives("J", np.diag(_z(a)) - np.outer(_z(a), _z(a))),
             "you used the logits z where the probabilities S = softmax(z) belong: J = diag(S) - S Sᵀ."),
     Mistake("constant factor", _off_by_factor("J"),
@@ -590,10 +630,12 @@ def check_softmax_jacobian(fn: Callable[[np.ndarray], np.ndarray]) -> bool:
 def _ce_cases() -> list[Case]:
     rng = np.random.default_rng(SEED + 2)
     fixed = [
+        # A batch first: with N = 1, dividing by K, by N·K (Y.size) or not at all look alike.
+        (np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]), np.array([2, 0]), None),
         (np.log(np.array([[0.1, 0.3, 0.6]])), np.array([2]), "the lecture's example S = [0.1, 0.3, 0.6], "
          "true class 3 (N = 1, K = 3)"),
-        (np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]), np.array([2, 0]), None),
         (np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]), np.array([0, 1]), None),
+        (np.array([[800.0, -800.0, 0.0], [1.0, 2.0, 3.0]]), np.array([1, 2]), None),  # spread 1600 in a row
     ]
     for K in range(2, 11):
         for scale, offset in ((3.0, 0.0), (30.0, LARGE)):
@@ -639,8 +681,9 @@ CE_SHAPE_MISTAKES = [
 
 CE_VALUE_MISTAKES = [
     Mistake("no max shift", lambda a: a.case.large and a.overflowed(),
-            "overflow at large logits: your softmax has no max shift, so exp(1000) is inf and S is "
-            "nan. Compute S with the max subtracted (or call your softmax from exercise 1)."),
+            "overflow at large logits: your softmax has no max shift (or shifts by something other "
+            "than each row's max, such as the mean), so exp of a large logit is inf and S is nan. "
+            "Compute S with the max subtracted (or call your softmax from exercise 1)."),
     Mistake("forgot 1/N", lambda a: _several(a) and _ce(lambda S, Y, N: S - Y)(a),
             "forgot the 1/N: the loss is the mean over N = {N} samples, so each row's gradient "
             "(S_n - y_n) is divided by N."),
@@ -660,6 +703,17 @@ CE_VALUE_MISTAKES = [
     Mistake("softmax over the wrong axis", lambda a: _students_S_sums_to_one_over(a, axis=0),
             "your softmax normalises over the wrong axis (the batch, axis 0): each row of S must sum "
             "to 1. Use axis=-1 with keepdims=True."),
+    Mistake("divided by N*K", lambda a: _several(a) and _ce(lambda S, Y, N: (S - Y) / S.size)(a),
+            "you divided by N·K = {NK} (Y.size, every entry of the batch); divide by N = {N}, the number "
+            "of rows (samples): the loss is the mean over the samples, not over all N·K entries."),
+    Mistake("the slide's i != m line", _ce(lambda S, Y, N: np.where(Y == 1, S - Y, Y * S) / N,
+                                           lambda S, Y, N: np.where(Y == 1, S - Y, Y * S)),
+            "the slide's summary line 'y_i S_m when i ≠ m' is one term of a sum over i; summed with "
+            "one-hot y those terms give S_m, not y_m S_m — the answer is S − y for every entry "
+            "(divided by N for the batch): dLoss/dz = (S - y)/N."),
+    Mistake("subtracted 1", _ce(lambda S, Y, N: (S - 1) / N, lambda S, Y, N: S - 1),
+            "you subtracted 1 everywhere; subtract y (1 only at the true class, 0 elsewhere): "
+            "dLoss/dz = (S - y)/N."),
     Mistake("divided by K", lambda a: a.case.facts["K"] != a.case.facts["N"]
             and _ce(lambda S, Y, N: (S - Y) / S.shape[1])(a),
             "you divided by K = {K} (the number of classes) instead of N = {N} (the number of samples): "
@@ -702,8 +756,10 @@ def _dense_case(X: np.ndarray, W: np.ndarray, b: np.ndarray, dout: np.ndarray, a
 
 def _dense_cases() -> list[Case]:
     cases = [
+        # dout's first rows are the identity, so dX's first rows are the rows of Wᵀ: W is chosen so
+        # that no row of dX equals the same row of X (which would invite "dX = X?").
         _dense_case(np.array([[1.0, 2.0], [0.0, 1.0], [-1.0, 0.0], [2.0, -1.0]]),
-                    np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]]), np.array([0.5, 0.0, -0.5]),
+                    np.array([[2.0, -1.0, 0.0], [1.0, 1.0, -2.0]]), np.array([0.5, 0.0, -0.5]),
                     np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, -1.0, 1.0]]),
                     "a batch of N = 4 samples, D = 2 inputs, M = 3 outputs"),
         _dense_case(np.array([[1.0, -2.0, 0.5]]), np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]),
@@ -754,6 +810,9 @@ DENSE_SHAPE_MISTAKES = [
     Mistake("db keepdims", _shape_is("db", lambda N, D, M: (1, M)),
             "db has shape (1, M) but b has shape (M,): sum without keepdims, db = dout.sum(axis=0). "
             "(Broadcasting would hide this until b -= lr * db silently turns b into a matrix.)", "db"),
+    Mistake("db a column", _shape_is("db", lambda N, D, M: (M, 1)),
+            "db is a column of shape (M, 1); db has one entry per output unit, shape (M,): sum dout "
+            "over axis 0, db = dout.sum(axis=0), with no keepdims and no reshape.", "db"),
     Mistake("db a number", _shape_is("db", lambda N, D, M: ()),
             "db is a single number: you summed dout over everything. Sum over the batch only, "
             "db = dout.sum(axis=0): one entry per output, like b.", "db"),
@@ -835,6 +894,9 @@ def _mlp_cases() -> list[Case]:
         _mlp_case([2, 4, 3], rng.uniform(-1, 1, size=(5, 2)), np.array([0, 1, 2, 2, 1]), 0,
                   "MLP([2, 4, 3]) on a batch of N = 5"),
         _mlp_case([2, 16, 3], X_toy, labels_toy, 0, "MLP([2, 16, 3], seed=0) on 12 spiral points"),
+        # D == H: h in place of X then gives dW1 the right shape, and only the numbers tell.
+        _mlp_case([3, 3, 2], np.random.default_rng(SEED + 5).uniform(-1, 1, size=(4, 3)),
+                  np.array([0, 1, 1, 0]), 0, "MLP([3, 3, 2]) (D = H = 3) on a batch of N = 4"),
     ]
     for seed in range(1, 7):
         D, H, K, N = (int(n) for n in rng.integers((1, 2, 2, 1), (5, 9, 11, 7)))
@@ -875,6 +937,19 @@ def _backprop_variant(a: Attempt, dphi: Callable[[np.ndarray], np.ndarray] | Non
     return {"W1": X.T @ da, "b1": da.sum(axis=0), "W2": h.T @ dz, "b2": dz.sum(axis=0)}
 
 
+def _h_for_X(a: Attempt) -> bool:
+    """dW1 = hᵀ da: the hidden layer's output h used where its input X belongs (any D and H)."""
+    h, W2 = a.case.inputs["h"], a.case.inputs["params"]["W2"]
+    da = (cross_entropy_grad(a.case.inputs["logits"], a.case.facts["Y"]) @ W2.T) * (1 - h**2)
+    return a.gives("W1", h.T @ da)
+
+
+H_FOR_X = Mistake("h for X", _h_for_X,
+                  "the first layer's input is X (h is its output): the hidden layer computes "
+                  "a = X @ W1 + b1 and h = tanh(a), so dW1 = Xᵀ da. Call "
+                  "my_dense_backward(X, params['W1'], params['b1'], da), not my_dense_backward(h, ...).",
+                  "W1")
+
 def _gives_all(a: Attempt, wrong: dict[str, np.ndarray]) -> bool:
     return all(a.gives(k, v) for k, v in wrong.items())
 
@@ -898,7 +973,7 @@ def _not_summed(k: str) -> Callable[[Attempt], bool]:
 
 
 def _mlp_shape_mistakes() -> list[Mistake]:
-    mistakes = []
+    mistakes = [H_FOR_X]  # when D != H, dW1 = hᵀ da is (H, H) instead of (D, H)
     for W, b in (("W2", "b2"), ("W1", "b1")):
         mistakes += [
             Mistake(f"{W} transposed", _transposed(W),
@@ -934,6 +1009,7 @@ MLP_VALUE_MISTAKES = [
             "tanh'(a) = 1 - h².", "W1"),
     Mistake("1 - h", _hidden_derivative(lambda h: 1 - h),
             "tanh'(a) is 1 - h², squared: you used 1 - h.", "W1"),
+    H_FOR_X,  # when D == H, dW1 = hᵀ da has the right shape and the wrong numbers
     Mistake("output layer wrong", lambda a: not _layer_right(a, "W2", "b2"),
             "the output layer's gradient {show} is already wrong. dW2 = hᵀ dz and db2 = Σ_n dz_n, with "
             "dz = (S - y)/N: make sure exercises 3 and 4 pass first, then call them here."),

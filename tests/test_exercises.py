@@ -61,6 +61,16 @@ def softmax_no_keepdims_square(z):
     return e / np.sum(e, axis=-1)
 
 
+def softmax_shifted_by(shift):
+    """The stable recipe with the wrong shift: exp(z - c) / sum exp(z - c), c = shift(z)."""
+
+    def wrong(z):
+        e = np.exp(z - shift(z))
+        return e / np.sum(e, axis=-1, keepdims=True)
+
+    return wrong
+
+
 def softmax_in_place(z):
     z -= np.max(z, axis=-1, keepdims=True)
     e = np.exp(z)
@@ -85,14 +95,14 @@ def dense_right(X, W, b, dout):
     return dout @ W.T, X.T @ dout, dout.sum(axis=0)
 
 
-def mlp_from(dense=dense_right, dz_of=ce_right, dphi=lambda h: 1 - h**2):
+def mlp_from(dense=dense_right, dz_of=ce_right, dphi=lambda h: 1 - h**2, first_input=lambda X, h: X):
     """A student's assembly of the 2-layer backward pass, with replaceable parts."""
 
     def mlp_backward(params, X, h, logits, Y):
         dz = dz_of(logits, Y)
         dh, dW2, db2 = dense(h, params["W2"], params["b2"], dz)
         da = dh * dphi(h)
-        _, dW1, db1 = dense(X, params["W1"], params["b1"], da)
+        _, dW1, db1 = dense(first_input(X, h), params["W1"], params["b1"], da)
         return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
     return mlp_backward
@@ -109,6 +119,12 @@ SOFTMAX_WRONG = [
     ("summed over the batch", lambda z: softmax_right(z).sum(axis=0) if z.ndim == 2 else softmax_right(z),
      "don't sum or average over the batch"),
     ("shifted by the batch's max", softmax_batch_max, "the max of the whole batch"),
+    ("max over the batch axis", softmax_shifted_by(lambda z: z.max(axis=0, keepdims=True)),
+     "you took the max over the wrong axis (over the batch, axis 0): use axis=-1 with keepdims=True"),
+    ("shifted by the mean", softmax_shifted_by(lambda z: z.mean(axis=-1, keepdims=True)),
+     "you shifted by the mean; shift by the max so the largest exponent is exp(0)"),
+    ("shifted by the min", softmax_shifted_by(lambda z: z.min(axis=-1, keepdims=True)),
+     "you subtracted the min; subtract the max"),
     ("no max shift", softmax_no_shift, "overflow at large logits: no max shift"),
     ("wrong axis", softmax_axis0, "normalised over the wrong axis"),
     ("whole batch", softmax_whole_batch, "normalised over the whole batch"),
@@ -132,6 +148,9 @@ JACOBIAN_WRONG = [
     ("no S S^T", lambda z: np.diag(_S(z)), "you return diag(S) only"),
     ("dot instead of outer", lambda z: np.diag(_S(z)) - _S(z) @ _S(z), "np.outer(S, S)"),
     ("delta without S_i", lambda z: np.eye(z.size) - np.outer(_S(z), _S(z)), "the diagonal is 1 - S_i²"),
+    ("no S_i factor", lambda z: np.eye(z.size) - _S(z)[None, :], "the S_i factor is missing"),
+    ("S_i² twice on the diagonal", lambda z: np.diag(_S(z) * (1 - _S(z))) - np.outer(_S(z), _S(z)),
+     "the diagonal subtracts S_i² twice"),
     ("z for S", lambda z: np.diag(z) - np.outer(z, z), "you used the logits z"),
     ("constant factor", lambda z: 0.5 * jacobian_right(z),
      "off by a constant factor: received = 0.5 x expected"),
@@ -153,13 +172,20 @@ CE_WRONG = [
     ("softmax over the wrong axis", lambda z, Y: (softmax_axis0(z) - Y) / len(z),
      "normalises over the wrong axis"),
     ("divided by K", lambda z, Y: (_S(z) - Y) / z.shape[1], "you divided by K = 3"),
-    ("constant factor", lambda z, Y: 2 * ce_right(z, Y), "off by a constant factor: received = 2 x expected"),
+    ("divided by N*K", lambda z, Y: (_S(z) - Y) / Y.size,
+     "you divided by N·K = 6 (Y.size, every entry of the batch); divide by N = 2"),
+    ("the slide's i != m line", lambda z, Y: np.where(Y == 1, _S(z) - Y, Y * _S(z)),
+     "the slide's summary line 'y_i S_m when i ≠ m' is one term of a sum over i"),
+    ("subtracted 1", lambda z, Y: (_S(z) - 1) / len(z), "you subtracted 1 everywhere; subtract y"),
+    ("constant factor", lambda z, Y: 3 * ce_right(z, Y), "off by a constant factor: received = 3 x expected"),
 ]
 
 DENSE_WRONG = [
     ("order", lambda X, W, b, d: (X.T @ d, d @ W.T, d.sum(0)), "in a different order"),
     ("db not summed", lambda X, W, b, d: (d @ W.T, X.T @ d, d), "db has one row per sample"),
     ("db keepdims", lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum(0, keepdims=True)), "db has shape (1, M)"),
+    ("db a column", lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum(0)[:, None]),
+     "db has one entry per output unit, shape (M,): sum dout over axis 0"),
     ("db a number", lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum()), "db is a single number"),
     ("db wrong axis", lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum(1)), "summed over the wrong axis"),
     ("dW transposed", lambda X, W, b, d: (d @ W.T, d.T @ X, d.sum(0)), "dW is transposed"),
@@ -210,6 +236,7 @@ MLP_WRONG = [
     ("relu derivative", mlp_from(dphi=lambda h: h > 0), "ReLU's derivative"),
     ("sigmoid derivative", mlp_from(dphi=lambda h: h * (1 - h)), "the sigmoid's derivative"),
     ("1 - h", mlp_from(dphi=lambda h: 1 - h), "you used 1 - h"),
+    ("h for X", mlp_from(first_input=lambda X, h: h), "the first layer's input is X (h is its output)"),
     ("output layer wrong", mlp_from(dense=lambda X, W, b, d: (d @ W.T, X.T @ d, 1.1 * d.sum(0))),
      "the output layer's gradient b2 is already wrong"),
     ("hidden layer wrong", mlp_from(dphi=lambda h: 1 - h**4),
@@ -294,6 +321,64 @@ def test_forgot_1_over_N_shows_the_small_batch_numbers(capsys):
     assert "On a batch of N = 2, K = 3:" in out
     assert "expected dz = [[ 0.0450,  0.1224, -0.1674]," in out
     assert "received dz = [[ 0.0900,  0.2447, -0.3348]," in out
+
+
+def test_shifting_by_the_mean_is_caught_where_the_logits_spread_over_1600(capsys):
+    """The mean of [800, -800, 0] is 0: exp(800) = inf, although every |z| is below 1000."""
+    assert check_softmax(softmax_shifted_by(lambda z: z.mean(axis=-1, keepdims=True))) is False
+    out = _flat(capsys.readouterr().out)
+    assert "z = [ 800., -800., 0.]" in out
+    assert "received S = [nan, 0., 0.]" in out
+
+
+@pytest.mark.parametrize("shift", [lambda z: z.mean(axis=-1, keepdims=True),
+                                   lambda z: z.min(axis=-1, keepdims=True)], ids=["mean", "min"])
+def test_a_wrongly_shifted_softmax_reused_in_exercises_2_and_3_overflows_there_too(shift, capsys):
+    S = softmax_shifted_by(shift)
+    assert check_softmax_jacobian(lambda z: np.diag(S(z)) - np.outer(S(z), S(z))) is False
+    assert check_cross_entropy_grad(lambda z, Y: (S(z) - Y) / len(z)) is False
+    assert _flat(capsys.readouterr().out).count("overflow at large logits") == 2
+
+
+def test_a_max_over_the_batch_axis_really_changes_softmax():
+    """Softmax of a row is unchanged by one constant per row, changed by one constant per column."""
+    z = ex._softmax_cases()[1].inputs["z"]
+    np.testing.assert_allclose(softmax(z - z.max(axis=-1, keepdims=True)), softmax(z))
+    assert not np.allclose(softmax(z - z.max(axis=0, keepdims=True)), softmax(z))
+
+
+def test_the_transposed_jacobian_passes_because_J_is_symmetric(capsys):
+    """Rows as dS_i or columns as dS_i: J = diag(S) - S Sᵀ is symmetric, so both conventions are right."""
+    for case in ex._jacobian_cases():
+        np.testing.assert_array_equal(case.expected["J"], case.expected["J"].T)
+    assert check_softmax_jacobian(lambda z: jacobian_right(z).T) is True
+
+
+def test_the_S_i_factor_missing_is_diagnosed_in_either_orientation(capsys):
+    assert check_softmax_jacobian(lambda z: np.eye(z.size) - _S(z)[:, None]) is False
+    assert "the S_i factor is missing" in _flat(capsys.readouterr().out)
+
+
+def test_the_first_cross_entropy_case_is_a_batch_so_dividing_by_K_N_or_NK_differ():
+    N, K = ex._ce_cases()[0].inputs["z"].shape
+    assert len({N, K, N * K}) == 3 and N > 1
+
+
+def test_the_first_dense_case_does_not_look_like_dX_equals_X(capsys):
+    case = ex._dense_cases()[0]
+    X, dX = case.inputs["X"], case.expected["dX"]
+    assert not any(np.allclose(x, dx) for x, dx in zip(X, dX, strict=True)), "a row of dX equals X's"
+    assert check_dense_backward(lambda X, W, b, d: (X, X.T @ d, d.sum(0))) is False
+
+
+def test_h_for_X_is_diagnosed_when_D_equals_H_and_only_the_numbers_are_wrong(capsys):
+    """With D == H, dW1 = hᵀ da has W1's shape: the value step must name the mistake, not the shape step."""
+    assert any(c.facts["D"] == c.facts["H"] for c in ex._mlp_cases())
+    only_when_square = mlp_from(first_input=lambda X, h: h if X.shape == h.shape else X)
+    assert check_mlp_backward(only_when_square) is False
+    out = _flat(capsys.readouterr().out)
+    assert "the first layer's input is X (h is its output)" in out
+    assert "(D = H = 3)" in out and "has the wrong shape" not in out and "received shape" not in out
 
 
 # -- right answers pass -------------------------------------------------------------------------
