@@ -52,6 +52,8 @@ __all__ = [
     "evaluate_general",
     "lambdify_matrix",
     "equation",
+    "aligned_equation",
+    "chain_rule_equation",
 ]
 
 
@@ -302,3 +304,34 @@ def equation(lhs: str, *rhs) -> object:
 
     parts = [lhs] + [r if isinstance(r, str) else sp.latex(r) for r in rhs]
     return Math(" = ".join(parts))
+
+
+def aligned_equation(lhs: str, *rhs) -> object:
+    """Like ``equation``, but one ``= rhs`` per line (LaTeX ``aligned``): for chains too wide for a slide.
+
+    ``lhs`` is LaTeX; each rhs is LaTeX text or a SymPy object rendered by sp.latex.
+    """
+    from IPython.display import Math
+
+    if not rhs:
+        raise ValueError("aligned_equation needs at least one right-hand side")
+    parts = [r if isinstance(r, str) else sp.latex(r) for r in rhs]
+    lines = [f"{lhs} &= {parts[0]}"] + [f"&= {part}" for part in parts[1:]]
+    return Math(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}")
+
+
+def chain_rule_equation(
+    m: int, S: Sequence[sp.Symbol], y: Sequence[sp.Symbol], slide_expression: sp.Expr | None = None
+) -> object:
+    """dLoss/dz_m step by step, one line each, as the slides write it:
+
+        dLoss/dz_m = [-y1/S1 ... -yK/SK] x (column m of the Jacobian)   (row x column)
+                   = the product, as SymPy writes it (not expanded)
+                   = slide_expression                                    (if given)
+
+    ``m`` counts from 1 like the slides (checked by ``chain_rule_product``).
+    """
+    product = chain_rule_product(m, S, y, expand=False)
+    row_times_column = sp.latex(loss_grad_wrt_S(S, y)) + sp.latex(slide_jacobian(S)[:, m - 1])
+    rhs = [row_times_column, product] + ([] if slide_expression is None else [slide_expression])
+    return aligned_equation(rf"\frac{{\partial Loss}}{{\partial z_{m}}}", *rhs)

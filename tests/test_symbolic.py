@@ -9,6 +9,8 @@ import sympy as sp
 
 import course_utils as cu
 from course_utils.symbolic import (
+    aligned_equation,
+    chain_rule_equation,
     chain_rule_product,
     cross_entropy_sym,
     equation,
@@ -211,3 +213,26 @@ def test_import_course_utils_does_not_import_sympy():
     code = "import sys, course_utils; print('sympy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_aligned_equation_puts_each_step_on_its_own_line():
+    shown = aligned_equation("x", sp.Symbol("a"), "b")
+    assert shown.data == r"\begin{aligned}x &= a \\ &= b\end{aligned}"
+    with pytest.raises(ValueError, match="right-hand side"):
+        aligned_equation("x")
+
+
+def test_chain_rule_equation_shows_row_column_product_and_slide_expression():
+    S, y = probability_symbols(3), label_symbols(3)
+    S1, S2, S3 = S
+    y1, y2, y3 = y
+    slide_z1 = y1 * (S1 - 1) + y2 * S1 + y3 * S1
+    latex = chain_rule_equation(1, S, y, slide_z1).data
+    lines = latex.split(r" \\ ")
+    assert len(lines) == 3 and latex.startswith(r"\begin{aligned}\frac{\partial Loss}{\partial z_1} &=")
+    assert sp.latex(loss_grad_wrt_S(S, y)) + sp.latex(slide_jacobian(S)[:, 0]) in lines[0]
+    assert sp.latex(chain_rule_product(1, S, y, expand=False)) in lines[1]
+    assert sp.latex(slide_z1) in lines[2]
+    assert len(chain_rule_equation(2, S, y).data.split(r" \\ ")) == 2
+    with pytest.raises(ValueError, match="between 1 and K"):
+        chain_rule_equation(4, S, y)
