@@ -91,7 +91,7 @@ passed = {}  # exercise number -> did its check pass?
     md("""
 ## How the checks work
 
-`check_softmax(my_softmax)` calls your function on about thirty inputs: small ones you can follow by hand
+`check_softmax(my_softmax)` calls your function on a few dozen inputs: small ones you can follow by hand
 first, then seeded random ones — single samples and batches, $K = 2$ to $10$ classes, small and very large
 logits. It prints **✔** when every answer is right. Otherwise it prints the **most likely mistake**, with the
 input, the expected and the received numbers of the first case that went wrong.
@@ -121,7 +121,8 @@ $$S_i = \\frac{e^{z_i}}{\\sum_{j=1}^{K} e^{z_j}}$$
 
 - `z` is one sample, shape $(K,)$, or a batch, shape $(N, K)$ with one row per sample; `S` has the shape of
   `z`, and every row of `S` sums to 1.
-- It must give finite numbers for logits such as $z = [1000, 1001, 1002]$, although `np.exp(1000)` is `inf`.
+- It must give finite numbers for logits such as $z = [1000, 1001, 1002]$, although `np.exp(1000)` is `inf`,
+  and for logits as spread out as $z = [800, -800, 0]$.
 - Don't change `z` in place: the caller still needs it.
 """, "slide"),
     solution("code", f'''
@@ -145,8 +146,9 @@ division by the sum) lines up row by row for $(K,)$ and $(N, K)$ alike.
     code("passed[1] = check_softmax(my_softmax)", "fragment"),
     md("""
 **Speaker notes.** The checker diagnoses: overflow at large logits (no max shift, also the batch-wide max
-instead of each row's), normalising over the wrong axis or over the whole batch, `e / e.sum(-1)` without
-keepdims, not normalising, softmax(−z), log-softmax, z / sum z, a transposed or summed result, and changing
+instead of each row's, the mean, which [800, −800, 0] catches, or the min), the max taken per column (axis 0:
+not a constant per row, so it changes the result), normalising over the wrong axis or over the whole batch,
+`e / e.sum(-1)` without keepdims, not normalising, softmax(−z), log-softmax, z / sum z, a transposed or summed result, and changing
 z in place.
 """, "notes"),
     # -- exercise 2 ------------------------------------------------------------------------------
@@ -161,6 +163,10 @@ $$J_{ij} = \\frac{\\partial S_i}{\\partial z_j} = S_i\\,(\\delta_{ij} - S_j),
 
 The lecture writes its first column for $K = 3$:
 $\\dfrac{\\partial S}{\\partial z_1} = \\begin{bmatrix} S_1(1-S_1) \\\\ -S_2S_1 \\\\ -S_3S_1 \\end{bmatrix}$.
+
+$J$ is symmetric ($J_{ij} = J_{ji} = -S_iS_j$ off the diagonal), so the other convention, $\\partial S_j/\\partial z_i$
+in row $i$, gives the same matrix and passes too. That is harmless: the chain rule of exercise 3 multiplies
+by $J^\\top$, which here is $J$ itself.
 """, "slide"),
     solution("code", f'''
 def my_softmax_jacobian(z):
@@ -180,8 +186,10 @@ So $J = \\operatorname{diag}(S) - S S^\\top$. Reuse `my_softmax`.
     code("passed[2] = check_softmax_jacobian(my_softmax_jacobian)", "fragment"),
     md("""
 **Speaker notes.** The checker diagnoses: the diagonal δ_ij term missing (−S Sᵀ only), the off-diagonal terms
-missing (diag(S(1−S)) only), S_i(1 − S_j) in every entry (δ_ij taken as 1), a flipped sign, diag(S) without −S Sᵀ, `S @ S` for the outer product, 1 − S_i²
-on the diagonal, z where S belongs, a constant factor, a (K,) vector instead of a matrix, and overflow.
+missing (diag(S(1−S)) only), S_i(1 − S_j) in every entry (δ_ij taken as 1), a flipped sign, diag(S) without
+−S Sᵀ, `S @ S` for the outer product, 1 − S_i² on the diagonal, δ_ij − S_j (the S_i factor forgotten),
+diag(S(1−S)) − S Sᵀ (S_i² subtracted twice on the diagonal), z where S belongs, a constant factor, a (K,)
+vector instead of a matrix, and overflow. The transposed Jacobian passes: J is symmetric.
 """, "notes"),
     # -- exercise 3 ------------------------------------------------------------------------------
     md("""
@@ -210,14 +218,18 @@ def my_cross_entropy_grad(z, Y):
 ''', "subslide"),
     hint("""
 Put $S_i(\\delta_{im} - S_m)$ into the sum: $\\sum_i -\\frac{y_i}{S_i} S_i(\\delta_{im} - S_m)
-= -y_m + S_m \\sum_i y_i = S_m - y_m$, because one-hot labels sum to 1. That is one sample. The loss is the
-mean over $N$ rows, so each row of the gradient is $(S_n - y_n)/N$. Reuse `my_softmax`.
+= -y_m + S_m \\sum_i y_i = S_m - y_m$, because one-hot labels sum to 1. (The slide's line "$y_i S_m$ when
+$i \\ne m$" is one term of that sum, not the answer for the entries $m$ that are not the true class.)
+That is one sample. The loss is the mean over $N$ rows, so each row of the gradient is $(S_n - y_n)/N$.
+Reuse `my_softmax`.
 """),
     code("passed[3] = check_cross_entropy_grad(my_cross_entropy_grad)", "fragment"),
     md("""
 **Speaker notes.** The checker diagnoses: a forgotten 1/N, a flipped sign (with or without 1/N), S without −y,
-dLoss/dS = −y/S returned as the answer, z where S belongs, a softmax over the batch axis, dividing by K instead
-of N, a constant factor, the gradient summed over the batch or transposed, the loss returned instead, overflow.
+dLoss/dS = −y/S returned as the answer, z where S belongs, a softmax over the batch axis, dividing by K or by
+N·K (`Y.size`) instead of N, the slide's "y_i S_m when i ≠ m" line taken literally (0 off the true class),
+S − 1 instead of S − y, a constant factor, the gradient summed over the batch or transposed, the loss returned
+instead, overflow. The first case is a batch (N = 2), so 1/K, 1/(N·K) and a missing 1/N look different.
 """, "notes"),
     # -- exercise 4 ------------------------------------------------------------------------------
     md("""
@@ -255,8 +267,8 @@ shape. Likewise `dX` $(N, D)$ = `dout @ W.T`, and `db` $(M,)$ sums `dout` over t
     code("passed[4] = check_dense_backward(my_dense_backward)", "fragment"),
     md("""
 **Speaker notes.** The checker diagnoses: the three gradients in the wrong order; db not summed over the batch,
-summed over everything, over the wrong axis or with keepdims (shape (1, M)); dW or dX transposed; dW per sample; a flipped sign,
-an average instead of a sum (the 1/N is already in dout) or a constant factor, each named for dX, dW or db.
+summed over everything, over the wrong axis, with keepdims (shape (1, M)) or as a column (M, 1); dW or dX
+transposed; dW per sample; a flipped sign, an average instead of a sum (the 1/N is already in dout) or a constant factor, each named for dX, dW or db.
 """, "notes"),
     # -- exercise 5 ------------------------------------------------------------------------------
     md("""
@@ -269,6 +281,7 @@ $$a = X W_1 + b_1, \\qquad h = \\tanh(a), \\qquad z = h W_2 + b_2, \\qquad S = \
 and the loss is the mean cross-entropy of exercise 3. The forward pass has run: you get `params` (a dict with
 `"W1"` $(D, H)$, `"b1"` $(H,)$, `"W2"` $(H, K)$, `"b2"` $(K,)$), the input `X` $(N, D)$, the hidden activations
 `h` $(N, H)$, the `logits` $z$ $(N, K)$ and the one-hot labels `Y`.
+In notebook 04's names: $a = Z_1$, $h = A_1$ (and $X = A_0$), $z$ = the logits $z$.
 
 Return a dict of gradients with the same keys and shapes as `params` — what `MLP.backward` writes into
 `net.grads` — using **your** functions from exercises 3 and 4, and $\\tanh'(a) = 1 - \\tanh^2(a) = 1 - h^2$.
@@ -298,6 +311,7 @@ Four lines, from the loss back to the input:
 **Speaker notes.** The answer is compared with `MLP.backward` from `course_utils.network` (itself tested
 against finite differences). The checker diagnoses: a forgotten 1/N or a flipped sign in every gradient;
 tanh's derivative skipped, applied to h again (1 − tanh(h)²), taken as ReLU's, the sigmoid's or 1 − h;
+h used where the first layer's input X belongs (a wrong shape when D ≠ H, wrong numbers when D = H);
 which layer goes wrong first (output layer: go back to exercises 3–4); transposed weight gradients and
 unsummed bias gradients.
 """, "notes"),
@@ -348,6 +362,21 @@ def run(nb: nbformat.NotebookNode, cwd: Path) -> None:
     NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = _coalesce_streams(cell.outputs)
+
+
+def _coalesce_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same name: the kernel may flush one print in two
+    pieces ("line" then "\\n"), which would make the stored notebook differ from run to run."""
+    joined: list = []
+    for out in outputs:
+        if (out.output_type == "stream" and joined and joined[-1].output_type == "stream"
+                and joined[-1].name == out.name):
+            joined[-1].text += out.text
+        else:
+            joined.append(out)
+    return joined
 
 
 def main(argv: list[str]) -> None:
