@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
 # One colour per class (colour-blind-safe Okabe-Ito), a light tint for regions, a dark one for points.
 CLASS_COLORS = np.array(
@@ -405,8 +406,20 @@ def computational_graph_figure(num_layers: int = 2) -> Figure:
                     "",
                 )
             )
-    nodes.append((r"$S = \mathrm{softmax}(z)$", "", ""))
-    nodes.append((r"$Loss = -\frac{1}{N}\sum y \log S$", "start: 1", "labels $y$"))
+    nodes.append(
+        (
+            r"$S = \mathrm{softmax}(z)$",
+            "S and Loss are differentiated\ntogether: notebook 03's rule\ngoes straight to dz (no dS)",
+            "",
+        )
+    )
+    nodes.append(
+        (
+            r"$Loss = -\frac{1}{N}\sum y \log S$",
+            "start: " + r"$\partial Loss/\partial Loss = 1$" + "\n(the chain's first factor)",
+            "labels $y$",
+        )
+    )
 
     fig = Figure(figsize=(2.0 * len(nodes), 3.0), layout="constrained")
     ax = fig.add_subplot()
@@ -470,9 +483,20 @@ def decision_regions_figure(
         interpolation="bilinear",
         aspect="auto",
     )
-    ax.scatter(X[:, 0], X[:, 1], c=class_colors(K)[labels], s=14, edgecolors="black", linewidths=0.4)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    colors = class_colors(K)
+    for k in range(K):  # one scatter per class, so the legend can name them
+        ax.scatter(
+            X[labels == k, 0],
+            X[labels == k, 1],
+            color=colors[k],
+            s=14,
+            edgecolors="black",
+            linewidths=0.4,
+            label=f"class {k + 1} (label {k})",
+        )
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.85)
     ax.set_title(title)
     return fig
 
@@ -485,10 +509,14 @@ def timing_figure(
     ax = fig.add_subplot()
     ax.loglog(num_params, t_numerical, "s-", color=GRAD_COLOR, label="finite differences (2P forward passes)")
     ax.loglog(num_params, t_backprop, "o-", color=S_COLOR, label="backprop (1 forward + 1 backward)")
-    ax.set_xlabel("number of parameters P")
+    ax.set_xlabel("number of parameters P (log scale)")
     ax.set_ylabel("seconds per gradient")
+    # Ticks only at the measured P values: log-axis minor labels (3x10^1, 4x10^1, ...) overlap
+    ax.xaxis.set_major_locator(FixedLocator(list(num_params)))
+    ax.xaxis.set_major_formatter(FixedFormatter([str(p) for p in num_params]))
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.legend(fontsize=8)
-    ax.grid(True, which="both", alpha=0.3)
+    ax.grid(True, which="major", alpha=0.3)
     return fig
 
 
