@@ -53,7 +53,9 @@ def relative_error(a, b) -> float:
     ``a`` and ``b`` must have the same shape: no broadcasting, so a (K,) gradient
     is never silently compared against an (N, K) one. Two all-zero arrays give
     0.0 (the 0/0 case); whenever the numerator is non-zero so is the denominator.
-    Rule of thumb (CS231n): < 1e-7 good, 1e-7..1e-4 suspicious, > 1e-4 wrong.
+    Rule of thumb adapted from CS231n (which uses an elementwise relative error, never
+    smaller than this one): for smooth functions < 1e-7 good, 1e-4..1e-2 uncomfortable,
+    > 1e-2 probably wrong.
     """
     a = as_float_array(a, "a", min_ndim=0)
     b = as_float_array(b, "b", min_ndim=0)
