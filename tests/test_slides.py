@@ -98,6 +98,19 @@ def test_every_cell_has_a_slide_type(notebook: Path) -> None:
     assert not missing, f"{notebook.name}: cells {missing} have no valid slideshow.slide_type"
 
 
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_no_cell_disappears_when_presenting_live(notebook: Path) -> None:
+    """jupyterlab-slideshow 0.3.4 knows slide, subslide, fragment, notes, skip and *no* slide_type;
+    a cell whose slide_type is the string "-" (what nbconvert and JupyterLab's inspector call
+    "continue") is never shown while presenting live (seen in the browser test: the explorer of
+    notebook 03 vanished). Use "fragment", or put the content in the cell before."""
+    nb = nbformat.read(notebook, as_version=4)
+    hidden = [i for i, c in enumerate(nb.cells) if c.metadata.get("slideshow", {}).get("slide_type") == "-"]
+    assert not hidden, (
+        f"{notebook.name}: cells {hidden} have slide_type '-' and are hidden when presenting with "
+        "jupyterlab-slideshow; make them 'fragment' (or merge them into the cell before)")
+
+
 def test_expected_counts_follow_nbconvert_rules() -> None:
     """The counting rule and the parser themselves, on a notebook whose deck is known."""
     nb = nbformat.v4.new_notebook()

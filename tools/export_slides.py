@@ -40,8 +40,9 @@ OUT = ROOT / "build" / "slides"
 
 # Pinned so an offline deck is the same everywhere: npm package -> folder next to the decks.
 # reveal.js 4.0.2 and MathJax 2 are what nbconvert's reveal template is written for (it calls
-# MathJax.Hub, a MathJax 2 API); html-manager 1.x renders ipywidgets 8 state, and its stylesheet
-# looks for its icon fonts under "@jupyter-widgets/html-manager/dist/" next to the page.
+# MathJax.Hub, a MathJax 2 API); html-manager 1.x renders ipywidgets 8 state, and its stylesheets
+# look for its icon fonts under "@jupyter-widgets/html-manager/dist/" and "@jupyter-widgets/"
+# next to the page.
 VENDOR = {
     "reveal.js@4.0.2": "vendor/reveal.js",
     "requirejs@2.3.8": "vendor/requirejs",
@@ -88,6 +89,10 @@ def vendor(out: Path) -> None:
                 tar.extractall(Path(tmp) / str(i), filter="data")
             (out / target).parent.mkdir(parents=True, exist_ok=True)
             shutil.move(Path(tmp) / str(i) / "package", out / target)
+    # Part of html-manager's CSS asks for its icon fonts one level up, "@jupyter-widgets/<hash>.woff2".
+    dist = out / "@jupyter-widgets" / "html-manager" / "dist"
+    for font in (*dist.glob("*.woff2"), *dist.glob("*.woff"), *dist.glob("*.ttf"), *dist.glob("*.eot")):
+        shutil.copy(font, out / "@jupyter-widgets" / font.name)
     stamp.write_text(json.dumps(VENDOR, indent=1))
 
 

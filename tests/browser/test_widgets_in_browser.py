@@ -262,7 +262,8 @@ def test_widgets_work_in_jupyterlab(widget_notebook: Path, lab, browser_context,
 
         kernel = kernel_for(lab, relpath)
         try:
-            latencies = []
+            latencies: list[float] = []
+            presented = 0
             for i, model_id in enumerate(model_ids):
                 view = views.nth(i)
                 view.scroll_into_view_if_needed()
@@ -276,12 +277,15 @@ def test_widgets_work_in_jupyterlab(widget_notebook: Path, lab, browser_context,
                 if state.get("found") and readouts.count() and handles.count():
                     latencies.append(_check_slider_keys(page, view, kernel, model_id, state, plots,
                                                         shots / f"{i:02d}", name))
+                    presented += _check_presenting(page, view, shots / f"{i:02d}", name)
         finally:
             kernel.close()
         assert not [e for e in page_errors if "widget" in e.lower()], f"{name}: page errors {page_errors}"
         assert latencies, f"{name}: shows widgets but no explorer with a slider and a loss readout"
         line = ", ".join(f"{ms:.0f} ms" for ms in latencies)
-        print(f"\n{name}: run all {run_s:.1f} s; key press -> loss readout update: {line}")
+        live = f"{presented} explorer(s) checked while presenting" if presented else \
+            "jupyterlab-slideshow not installed: presenting not checked"
+        print(f"\n{name}: run all {run_s:.1f} s; key press -> loss readout update: {line}; {live}")
         with open(artifacts / "latency.tsv", "a", encoding="utf-8") as f:
             f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{name}\t{run_s:.2f}\t" +
                     "\t".join(f"{ms:.1f}" for ms in latencies) + "\n")
@@ -395,3 +399,55 @@ def _check_slider_keys(page, view, kernel: Kernel, model_id: str, before: dict, 
         f"{name}: no plot changed after {key} moved a slider")
     assert latency <= MAX_LATENCY_MS, f"{name}: loss readout took {latency:.0f} ms to update after {key}"
     return latency
+
+
+def _check_presenting(page, view, prefix: Path, name: str) -> int:
+    """With jupyterlab-slideshow, start presenting at the explorer's cell: the explorer is on the
+    slide, its plot painted, and a key on its slider still updates the loss. Returns 1 if checked,
+    0 when the extension is not installed (tests/test_labextensions.py requires it)."""
+    toggle = page.locator(".jp-NotebookPanel [data-command='deck:toggle']").first
+    if toggle.count() == 0:
+        return 0
+    cell = page.locator(".jp-NotebookPanel .jp-CodeCell", has=view).first
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputPrompt").first.click()  # presenting starts at the active cell
+    toggle.click()
+    try:
+        page.locator(".jp-deck-mod-stop").first.wait_for(state="attached", timeout=10_000)
+        img = view.locator("img").first
+        # On the slide: the plot's top is on screen (a tall explorer may run past the bottom).
+        page.wait_for_function(
+            "(img) => { const r = img.getBoundingClientRect();"
+            " return r.width > 0 && r.height > 0 && r.top >= 0 && r.top < window.innerHeight - 100; }",
+            arg=img.element_handle(), timeout=10_000)
+        # The deck fades slides in: poll the painted pixels for up to 10 s.
+        deadline = time.monotonic() + 10
+        while True:
+            box, viewport = img.bounding_box(), page.viewport_size
+            clip = {"x": max(box["x"], 0), "y": box["y"],
+                    "width": min(box["width"], viewport["width"] - box["x"]),
+                    "height": min(box["height"], viewport["height"] - box["y"])}
+            colours, non_white = painted(page.screenshot(clip=clip))
+            if (colours >= 16 and non_white >= 0.02) or time.monotonic() > deadline:
+                break
+            page.wait_for_timeout(250)
+        page.screenshot(path=f"{prefix}-presenting.png")
+        assert colours >= 16 and non_white >= 0.02, (
+            f"{name}: the explorer's plot looks blank while presenting ({colours} colours, "
+            f"{non_white:.1%} not white), see {prefix}-presenting.png")
+        assert page.get_by_text("Error displaying widget").count() == 0, f"{name}: Error displaying widget"
+        readout = view.locator(".loss-readout").first
+        old = readout.text_content()
+        handle = view.locator(".widget-slider .noUi-handle").first
+        at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        handle.focus()
+        page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+        page.wait_for_function("([el, old]) => el.textContent !== old", arg=[readout.element_handle(), old],
+                               timeout=5_000)
+    finally:
+        stop = page.locator(".jp-deck-mod-stop").first
+        if stop.count() and stop.is_visible():
+            stop.click()
+        else:
+            page.keyboard.press("Escape")
+    return 1
