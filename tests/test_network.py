@@ -152,6 +152,40 @@ def test_cache_holds_only_the_layer_inputs(data):
     np.testing.assert_allclose(net.cache[1], np.tanh(X @ net.params["W1"] + net.params["b1"]))
 
 
+@pytest.mark.parametrize("width", [16, 256])
+def test_cache_grows_with_the_sum_of_widths_and_params_with_their_products(data, width):
+    """Notebook 04's memory slide: backprop keeps N x (sum of widths); P is about the products."""
+    X, _ = data
+    N = len(X)
+    net = MLP([2, width, 3], seed=0)
+    net.forward(X)
+    assert sum(net.cache_sizes().values()) == N * (2 + width)
+    assert net.num_params == 2 * width + width + width * 3 + 3
+    deeper = MLP([2, width, width, 3], seed=0)
+    deeper.forward(X)
+    assert sum(deeper.cache_sizes().values()) - sum(net.cache_sizes().values()) == N * width
+    assert deeper.num_params - net.num_params == width * width + width
+
+
+def test_a_zero_derivative_activation_gives_zero_gradients_before_it(data):
+    """Notebook 04's counterexample: a step activation (derivative 0) blocks the backward pass."""
+    X, labels = data
+
+    class StepMLP(MLP):
+        def _phi(self, Z):
+            return (Z > 0).astype(float)
+
+        def _dphi_from_output(self, A):
+            return np.zeros_like(A)
+
+    net = StepMLP([2, 16, 3], seed=0)
+    W1 = net.params["W1"].copy()
+    run = train(net, X, labels, lr=2.0, steps=50)
+    assert np.all(run.grad_norms[:, :2] == 0), "W1 and b1 never get a gradient"
+    assert np.any(run.grad_norms[:, 2:] > 0), "the output layer still does"
+    np.testing.assert_array_equal(net.params["W1"], W1)
+
+
 # ---------------------------------------------------------------------------------------------
 # Training, and the toy data
 # ---------------------------------------------------------------------------------------------

@@ -5,7 +5,14 @@ import io
 import numpy as np
 from PIL import Image
 
-from course_utils.plots import encode_png
+from course_utils.data import make_spirals
+from course_utils.network import MLP
+from course_utils.plots import (
+    computational_graph_figure,
+    decision_regions_figure,
+    encode_png,
+    timing_figure,
+)
 from course_utils.widgets import LogitsExplorer
 
 
@@ -27,3 +34,28 @@ def test_explorer_frames_decode_to_the_drawn_pixels():
     pixels = decode(ex.image.value)
     np.testing.assert_array_equal(pixels, ex._figure.render_rgba()[..., :3])
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 20, "the frame is blank or nearly so"
+
+
+def test_timing_figure_ticks_only_at_the_measured_parameter_counts():
+    P = [27, 99, 387, 771]
+    fig = timing_figure(P, [1e-4, 1.1e-4, 1.5e-4, 2e-4], [1e-2, 3e-2, 0.1, 0.3])
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert list(ax.get_xticks()) == P
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["27", "99", "387", "771"]
+    assert len(ax.get_xticks(minor=True)) == 0, "no minor labels to overlap"
+
+
+def test_decision_regions_have_a_legend_per_class_and_axis_labels():
+    X, labels = make_spirals(n_per_class=10, seed=0)
+    fig = decision_regions_figure(MLP([2, 4, 3], seed=0), X, labels, grid_n=20)
+    ax = fig.axes[0]
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert names == ["class 1 (label 0)", "class 2 (label 1)", "class 3 (label 2)"]
+    assert ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
+
+
+def test_computational_graph_explains_the_start_and_the_fused_softmax_loss():
+    texts = [t.get_text() for t in computational_graph_figure(2).axes[0].texts]
+    assert any("start" in t and r"\partial Loss/\partial Loss = 1" in t for t in texts)
+    assert any("S and Loss are differentiated" in t for t in texts)
