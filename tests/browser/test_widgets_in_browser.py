@@ -33,7 +33,9 @@ from PIL import Image
 pytestmark = pytest.mark.browser
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-PLOT_SELECTOR = "img.logits-explorer-plot, img.backprop-explorer-plot, img.widget-image"
+# Plots inside widgets: the explorers' Image widgets, any Image widget, and figures shown into an
+# Output widget (the interact/pyplot way).
+PLOT_SELECTOR = "img.logits-explorer-plot, img.backprop-explorer-plot, img.widget-image, .widget-output img"
 # ipywidgets 8 in JupyterLab 4 renders a widget view straight into the output, with no mime attribute.
 VIEW_SELECTOR = (f'.jp-OutputArea-output:has(> .jupyter-widgets), '
                  f'.jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]')
@@ -451,3 +453,24 @@ def _check_presenting(page, view, prefix: Path, name: str) -> int:
         else:
             page.keyboard.press("Escape")
     return 1
+
+
+def test_pixel_checks_tell_blank_from_drawn() -> None:
+    """The blank-plot detector itself (no browser needed): white and a half-drawn frame fail."""
+
+    def png(image: Image.Image) -> bytes:
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        return buf.getvalue()
+
+    blank = Image.new("RGB", (300, 200), "white")
+    frame_only = blank.copy()
+    frame_only.paste((0, 0, 0), (10, 10, 290, 11))
+    rng = np.random.default_rng(0)
+    drawn = Image.fromarray(rng.integers(0, 255, size=(200, 300, 3), dtype=np.uint8))
+    for image, ok in ((blank, False), (frame_only, False), (drawn, True)):
+        colours, non_white = painted(png(image))
+        assert (colours >= 16 and non_white >= 0.02) is ok, (colours, non_white)
+    assert differing_fraction(png(blank), png(blank)) == 0.0
+    assert differing_fraction(png(blank), png(drawn)) > 0.9
+    assert differing_fraction(png(blank), png(blank.resize((100, 100)))) == 1.0
