@@ -63,6 +63,8 @@ def main(argv: list[str]) -> int:
         return 2
     setup()
     if argv[0] == "lab":
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in argv:
+            argv.append("--allow-root")  # JupyterLab refuses to start as root otherwise (containers)
         return subprocess.call(
             [str(PY), "-m", "jupyter", "lab", "notebooks/01_softmax_and_cross_entropy.ipynb", *argv[1:]],
             cwd=ROOT,
