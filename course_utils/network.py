@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_label_range, integer_labels
+from ._checks import as_float_array, check_label_range, integer_labels, positive_number
 from .losses import cross_entropy_grad, cross_entropy_with_logits
 from .softmax import softmax
 
@@ -43,14 +43,6 @@ def _check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"seed must be an integer, got {type(seed).__name__} {seed!r}")
     return int(seed)
-
-
-def _check_lr(lr) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f"lr must be a number, got {type(lr).__name__} {lr!r}")
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    return float(lr)
 
 
 class MLP:
@@ -160,7 +152,7 @@ class MLP:
 
     def step(self, lr: float) -> None:
         """Step 4, the weight update of gradient descent: p <- p - lr * dLoss/dp for every parameter."""
-        lr = _check_lr(lr)
+        lr = positive_number(lr, "lr")
         for k, p in self.params.items():
             p -= lr * self.grads[k]
 
@@ -249,7 +241,7 @@ def train(net: MLP, X, labels, lr: float, steps: int, snapshot_every: int = 1) -
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
-    lr = _check_lr(lr)
+    lr = positive_number(lr, "lr")
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
         raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
     if (

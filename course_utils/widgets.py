@@ -24,7 +24,7 @@ import threading
 import ipywidgets as widgets
 import numpy as np
 
-from ._checks import positive_int
+from ._checks import positive_int, positive_number
 from .data import make_spirals
 from .losses import cross_entropy_grad, cross_entropy_with_logits, one_hot
 from .network import MLP, TrainingRun, train
@@ -39,12 +39,14 @@ from .softmax import softmax, softmax_jacobian
 LECTURE_LOGITS = (-1.80, -0.69, 0.00)
 
 
-def _positive_number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
+def _numbers_table(rows: list[tuple[str, np.ndarray]], K: int, caption: str = "") -> str:
+    """Named rows of K numbers as a small HTML table (classes numbered 1..K), 3 decimals, no -0.000."""
+    head = "<tr><th></th>" + "".join(f"<th>{i + 1}</th>" for i in range(K)) + "</tr>"
+    cells = [[f"<td>{round(float(v), 3) + 0.0:+.3f}</td>" for v in values] for _, values in rows]
+    body = "".join(f"<tr><th>{name}</th>{''.join(c)}</tr>" for (name, _), c in zip(rows, cells, strict=True))
+    style = "font-family: monospace; font-size: 12px; text-align: right; border-spacing: 8px 1px"
+    caption = f"<caption>{caption}</caption>" if caption else ""
+    return f'<table style="{style}">{caption}{head}{body}</table>'
 
 
 class LogitsExplorer:
@@ -74,16 +76,16 @@ class LogitsExplorer:
         K = positive_int(K, "K")
         if not 2 <= K <= 10:
             raise ValueError(f"K must be between 2 and 10 classes (one slider each), got {K}")
-        logit_max = _positive_number(logit_max, "logit_max")
-        t_min = _positive_number(t_min, "t_min")
-        t_max = _positive_number(t_max, "t_max")
+        logit_max = positive_number(logit_max, "logit_max")
+        t_min = positive_number(t_min, "t_min")
+        t_max = positive_number(t_max, "t_max")
         if t_max < t_min:
             raise ValueError(f"t_max must be >= t_min, got t_min={t_min}, t_max={t_max}")
         if not 1.0 >= t_min or not t_max >= 1.0:
             raise ValueError(
                 f"the temperature range [t_min, t_max] must contain T = 1, got [{t_min}, {t_max}]"
             )
-        smoothing_max = _positive_number(smoothing_max, "smoothing_max")
+        smoothing_max = positive_number(smoothing_max, "smoothing_max")
         if smoothing_max > 1:
             raise ValueError(
                 f"smoothing_max must be <= 1 (epsilon = 1 is uniform labels), got {smoothing_max}"
@@ -176,23 +178,9 @@ class LogitsExplorer:
     def _numbers_html(self) -> str:
         """The shown vectors and the Jacobian as a small HTML table, 3 decimals."""
 
-        def row(name: str, values) -> str:
-            return (
-                f"<tr><th>{name}</th>"
-                + "".join(f"<td>{round(float(v), 3) + 0.0:+.3f}</td>" for v in values)
-                + "</tr>"
-            )
-
-        head = "<tr><th></th>" + "".join(f"<th>{i + 1}</th>" for i in range(self.K)) + "</tr>"
-        rows = [
-            row("z", self.logits),
-            row("S", self.probs),
-            row("y", self.labels),
-            row("dLoss/dz", self.grad),
-        ]
-        rows += [row(f"dS{i + 1}/dz", self.jacobian[i]) for i in range(self.K)]
-        style = "font-family: monospace; font-size: 12px; text-align: right; border-spacing: 8px 1px"
-        return f'<table style="{style}">{head}{"".join(rows)}</table>'
+        rows = [("z", self.logits), ("S", self.probs), ("y", self.labels), ("dLoss/dz", self.grad)]
+        rows += [(f"dS{i + 1}/dz", self.jacobian[i]) for i in range(self.K)]
+        return _numbers_table(rows, self.K)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -231,7 +219,7 @@ class BackpropExplorer:
                 f"sizes[0] must be 2: the toy data are points in the plane, got {self._probe.sizes[0]}"
             )
         steps = positive_int(steps, "steps")
-        lr = _positive_number(lr, "lr")
+        lr = positive_number(lr, "lr")
         if not 0.01 <= lr <= 10:
             raise ValueError(f"lr must be between 0.01 and 10 (the learning-rate slider's range), got {lr}")
         grid_n = positive_int(grid_n, "grid_n")
@@ -341,23 +329,13 @@ class BackpropExplorer:
         self.image.value = png
 
     def _numbers_html(self, n: int, label: int) -> str:
-        def row(name: str, values) -> str:
-            return (
-                f"<tr><th>{name}</th>"
-                + "".join(f"<td>{round(float(v), 3) + 0.0:+.3f}</td>" for v in values)
-                + "</tr>"
-            )
-
-        head = "<tr><th></th>" + "".join(f"<th>{i + 1}</th>" for i in range(self.K)) + "</tr>"
         rows = [
-            row("z", self.sample_logits),
-            row("S", self.sample_probs),
-            row("y", self.sample_labels),
-            row("S - y", self.sample_grad),
+            ("z", self.sample_logits),
+            ("S", self.sample_probs),
+            ("y", self.sample_labels),
+            ("S - y", self.sample_grad),
         ]
-        style = "font-family: monospace; font-size: 12px; text-align: right; border-spacing: 8px 1px"
-        caption = f"sample #{n}, class {label + 1}"
-        return f'<table style="{style}"><caption>{caption}</caption>{head}{"".join(rows)}</table>'
+        return _numbers_table(rows, self.K, caption=f"sample #{n}, class {label + 1}")
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
