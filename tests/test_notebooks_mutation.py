@@ -9,7 +9,8 @@ notebook's own cells (not an ImportError, not a TypeError from a broken copy).
 
 Notebook 01 checks softmax, log_softmax, cross_entropy, cross_entropy_with_logits, one_hot;
 02 checks softmax_jacobian, numerical_gradient, relative_error; 03 checks cross_entropy_grad,
-softmax_jacobian and numerical_gradient. Every one of those functions has a mutant for every
+softmax_jacobian and numerical_gradient; 04 checks the MLP's backward pass and weight update.
+Every one of those functions has a mutant for every
 notebook that checks it; the list is kept short because each case starts a kernel (~3-5 s).
 
 If course_utils is refactored and a mutant's ``old`` text no longer appears exactly once, the
@@ -34,6 +35,7 @@ NOTEBOOKS = {
     "01": ROOT / "notebooks" / "01_softmax_and_cross_entropy.ipynb",
     "02": ROOT / "notebooks" / "02_softmax_jacobian.ipynb",
     "03": ROOT / "notebooks" / "03_cross_entropy_gradient.ipynb",
+    "04": ROOT / "notebooks" / "04_backpropagation.ipynb",
 }
 
 
@@ -133,6 +135,28 @@ MUTANTS = [
         "numerator = np.max(np.abs(a - b))",
         "numerator = np.min(np.abs(a - b))",
         ("02",),
+    ),
+    # network.py
+    Mutant(
+        "backward-forgets-the-tanh-derivative",
+        "network.py",
+        "dZ = dA_prev * self._dphi_from_output(A_prev)",
+        "dZ = dA_prev",
+        ("04",),
+    ),
+    Mutant(
+        "backward-averages-db-instead-of-summing",
+        "network.py",
+        'self.grads[f"b{i}"] = dZ.sum(axis=0)',
+        'self.grads[f"b{i}"] = dZ.mean(axis=0)',
+        ("04",),
+    ),
+    Mutant(
+        "step-climbs-the-gradient",
+        "network.py",
+        "p -= lr * self.grads[k]",
+        "p += lr * self.grads[k]",
+        ("04",),
     ),
 ]
 
