@@ -195,12 +195,21 @@ def region_colors(S: np.ndarray, n: int) -> np.ndarray:
 
 
 class BackpropFigure(BlitFigure):
-    """Four panels: the loss up to the current step; the decision regions; the gradient norm of each
-    parameter; one sample's S, y and S - y. (Step, loss and the sample's numbers are shown as HTML.)
+    """Four panels in one row: the loss up to the current step; the decision regions; the gradient
+    norm of each parameter; one sample's S, y and S - y. (Step, loss and the sample's numbers are
+    shown as HTML.)
+
+    Sized for a projector: 15.5 x 5.4 in at 72 dpi is 1116 x 389 px, the width JupyterLab's
+    slideshow gives an output at 1280 x 720, so the PNG is shown at its own size there (sharp text,
+    fonts in points = pixels on screen) and the explorer with its controls is about 560 px tall.
+    In a notebook the image shrinks to the cell's width with everything in proportion.
 
     :meth:`set_run` draws what stays fixed for one training run (axes limits, the whole loss curve
     in grey); :meth:`update` moves the dynamic artists to one step.
     """
+
+    FIGSIZE = (15.5, 5.4)
+    TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 20, 16.5, 16.5, 15
 
     def __init__(
         self,
@@ -211,19 +220,24 @@ class BackpropFigure(BlitFigure):
         grid_n: int = 64,
         dpi: int = 72,
     ) -> None:
-        fig = Figure(figsize=(9.6, 6.4), dpi=dpi, layout="constrained")
+        fig = Figure(figsize=self.FIGSIZE, dpi=dpi, layout="constrained")
         super().__init__(fig)
         self.K = K
         self.grid_n = grid_n
         self.bounds = self.bounds_of(X)
-        (ax_l, ax_r), (ax_g, ax_s) = fig.subplots(2, 2)
+        ax_l, ax_r, ax_g, ax_s = fig.subplots(1, 4, width_ratios=[1.2, 1.25, 0.95, 1.05])
         self.ax_loss, self.ax_grad = ax_l, ax_g
+        for ax in (ax_l, ax_r, ax_g, ax_s):
+            ax.tick_params(labelsize=self.TICK_SIZE)
 
-        ax_l.set_xlabel("step")
-        ax_l.set_title("mean cross-entropy loss (grey: the whole run)")
-        (self.loss_all,) = ax_l.plot([], [], color="0.8", lw=1.5)
-        (self.loss_line,) = ax_l.plot([], [], color=S_COLOR, lw=2)
-        (self.loss_dot,) = ax_l.plot([], [], "o", color=GRAD_COLOR, ms=7)
+        def title(ax, text: str) -> None:
+            ax.set_title(text, fontsize=self.TITLE_SIZE)
+
+        ax_l.set_xlabel("step", fontsize=self.LABEL_SIZE)
+        title(ax_l, "mean cross-entropy loss\n(grey: the whole run)")
+        (self.loss_all,) = ax_l.plot([], [], color="0.8", lw=2)
+        (self.loss_line,) = ax_l.plot([], [], color=S_COLOR, lw=2.5)
+        (self.loss_dot,) = ax_l.plot([], [], "o", color=GRAD_COLOR, ms=9)
 
         self.region = ax_r.imshow(
             np.ones((grid_n, grid_n, 3)),
@@ -238,38 +252,49 @@ class BackpropFigure(BlitFigure):
                 X[labels == k, 0],
                 X[labels == k, 1],
                 "o",
-                ms=4.5,
+                ms=5,
                 mfc=class_colors(K)[k],
                 mec="black",
                 mew=0.4,
             )[0]
             for k in range(K)
         ]
-        (self.chosen,) = ax_r.plot([], [], "o", ms=13, mfc="none", mec="black", mew=2)
+        (self.chosen,) = ax_r.plot([], [], "o", ms=15, mfc="none", mec="black", mew=2.5)
         ax_r.set_xlim(self.bounds[:2])
         ax_r.set_ylim(self.bounds[2:])
         ax_r.set_xticks([])
         ax_r.set_yticks([])
-        ax_r.set_title("decision regions; ring = the sample")
+        title(ax_r, "decision regions\n(ring: the sample)")
 
         xg = np.arange(len(param_names))
         ax_g.set_xticks(xg, [f"${name[0]}_{name[1:]}$" for name in param_names])
-        ax_g.set_title(r"gradient norm per parameter, $\|\partial Loss/\partial p\|$")
+        ax_g.set_xlabel("parameter p", fontsize=self.LABEL_SIZE)
+        title(ax_g, "gradient norm\n" + r"$\|\partial Loss/\partial p\|$")
         self.grad_bars = ax_g.bar(xg, np.zeros(len(param_names)), 0.6, color=GRAD_COLOR)
 
         x = np.arange(K)
         w = 0.27
         ax_s.axhline(0, color="black", lw=0.8)
-        ax_s.set_ylim(-1.1, 1.1)
+        ax_s.set_ylim(-1.1, 1.6)  # the top 0.5 holds the legend, clear of every bar (|bar| <= 1)
+        ax_s.set_yticks([-1, -0.5, 0, 0.5, 1])
         ax_s.set_xticks(x, [str(i + 1) for i in x])
-        ax_s.set_xlabel("class i")
-        ax_s.set_title(r"the sample: $S$, $y$ and $S - y = \partial Loss_n/\partial z$")
-        self.s_bars = ax_s.bar(x - w, np.zeros(K), w, color=S_COLOR, label="S")
-        self.y_bars = ax_s.bar(x, np.zeros(K), w, color=Y_COLOR, label="y")
-        self.d_bars = ax_s.bar(x + w, np.zeros(K), w, color=GRAD_COLOR, label="S - y")
-        ax_s.legend(loc="lower left", fontsize=8, ncols=3, frameon=False)
+        ax_s.set_xlabel("class i", fontsize=self.LABEL_SIZE)
+        title(ax_s, "sample: $S$, $y$ and\n" + r"$S - y = \partial Loss_n/\partial z$")
+        self.s_bars = ax_s.bar(x - w, np.zeros(K), w, color=S_COLOR, label="$S$")
+        self.y_bars = ax_s.bar(x, np.zeros(K), w, color=Y_COLOR, label="$y$")
+        self.d_bars = ax_s.bar(x + w, np.zeros(K), w, color=GRAD_COLOR, label="$S - y$")
+        ax_s.legend(
+            loc="upper center",
+            fontsize=self.LEGEND_SIZE,
+            ncols=3,
+            frameon=False,
+            handlelength=1.0,
+            columnspacing=1.0,
+            borderaxespad=0.2,
+        )
 
         _freeze_layout(fig)
+        self.loss_dot.set_clip_on(False)  # whole at step 0 and the last step (after layout: it ignores it)
         self.add_dynamic(
             self.loss_line,
             self.loss_dot,

@@ -44,8 +44,12 @@ def _numbers_table(rows: list[tuple[str, np.ndarray]], K: int, caption: str = ""
     head = "<tr><th></th>" + "".join(f"<th>{i + 1}</th>" for i in range(K)) + "</tr>"
     cells = [[f"<td>{round(float(v), 3) + 0.0:+.3f}</td>" for v in values] for _, values in rows]
     body = "".join(f"<tr><th>{name}</th>{''.join(c)}</tr>" for (name, _), c in zip(rows, cells, strict=True))
-    style = "font-family: monospace; font-size: 12px; text-align: right; border-spacing: 8px 1px"
-    caption = f"<caption>{caption}</caption>" if caption else ""
+    # line-height: the HTML widget's own (28 px, one control's height) would make each row 31 px
+    style = (
+        "font-family: monospace; font-size: 14px; line-height: 1.3; text-align: right;"
+        " border-spacing: 10px 1px"
+    )
+    caption = f'<caption style="text-align: right">{caption}</caption>' if caption else ""
     return f'<table style="{style}">{caption}{head}{body}</table>'
 
 
@@ -269,12 +273,17 @@ class BackpropExplorer:
         self.step_slider.observe(self._on_step, names="value")
         self.sample_slider.observe(self._on_step, names="value")
         self.lr_slider.observe(self._on_lr, names="value")
+        # Sized for a projector (1280 x 720 presenting): controls and readout on the left, the
+        # sample's numbers on the right (about 130 px together), the four panels in one row below.
         controls = widgets.VBox(
-            [widgets.HBox([self.play, self.step_slider]), self.lr_slider, self.sample_slider]
+            [
+                widgets.HBox([self.play, self.step_slider]),
+                self.lr_slider,
+                self.sample_slider,
+                self.loss_readout,
+            ]
         )
-        self.widget = widgets.VBox(
-            [widgets.HBox([controls, widgets.VBox([self.loss_readout, self.numbers])]), self.image]
-        )
+        self.widget = widgets.VBox([widgets.HBox([controls, self.numbers]), self.image])
         self.widget.add_class("backprop-explorer")
 
     # -- training ------------------------------------------------------------------------------

@@ -59,3 +59,29 @@ def test_computational_graph_explains_the_start_and_the_fused_softmax_loss():
     texts = [t.get_text() for t in computational_graph_figure(2).axes[0].texts]
     assert any("start" in t and r"\partial Loss/\partial Loss = 1" in t for t in texts)
     assert any("S and Loss are differentiated" in t for t in texts)
+
+
+def test_backprop_figure_fits_a_projected_slide():
+    """One row of four panels, 1116 px wide: JupyterLab's slideshow at 1280 x 720 shows the PNG at
+    its own size, so a point is a pixel on screen. Every text stays inside the picture, and no font is
+    smaller than in the old 2 x 2 figure stretched to that width (ticks 16 px, titles 19 px)."""
+    from course_utils.widgets import BackpropExplorer
+
+    figure = BackpropExplorer(steps=5)._figure
+    h, w = figure.render_rgba().shape[:2]
+    assert (w, h) == (1116, 388), "resize on purpose: see the BackpropFigure docstring"
+    axes = figure.fig.axes
+    boxes = [ax.get_position() for ax in axes]
+    assert len(axes) == 4, "loss, regions, gradient norms, sample"
+    assert all(b.y0 < 0.5 < b.y1 for b in boxes), "one row: every panel spans the middle height"
+    assert all(a.x1 <= b.x0 for a, b in zip(boxes[:-1], boxes[1:], strict=True)), "left to right, apart"
+    renderer = figure.canvas.get_renderer()
+    frame = figure.fig.bbox
+    for ax in axes:  # the drawn titles, labels, tick labels and legend of each panel
+        box = ax.get_tightbbox(renderer)
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, (
+            f"panel {ax.get_title()!r} is cut off: {box} outside {frame}")
+    tick_sizes = [t.get_fontsize() for ax in axes for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    assert min(tick_sizes) >= 16
+    assert min(ax.title.get_fontsize() for ax in axes) >= 19
+    assert axes[3].get_legend() is not None, "the sample panel says which bar is S, y and S - y"
