@@ -131,37 +131,47 @@ class LogitsFigure(BlitFigure):
     ``jac_limit`` the colour scale of the Jacobian (|dS_i/dz_j| <= 1/(4T)), so nothing static
     ever needs redrawing. The numbers themselves are shown beside the figure as HTML (text
     rendering is most of matplotlib's cost per frame).
+
+    Sized like :class:`BackpropFigure` for a projector: 15.5 x 4.43 in at 72 dpi is 1116 x 319 px,
+    shown at its own size when presenting at 1280 x 720 (fonts in points = pixels on screen).
     """
 
+    FIGSIZE = (15.5, 4.43)
+    TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 18, 15, 15, 14
+
     def __init__(self, K: int, grad_limit: float = 2.0, jac_limit: float = 0.5, dpi: int = 72) -> None:
-        fig = Figure(figsize=(10.5, 3.0), dpi=dpi, layout="constrained")
+        fig = Figure(figsize=self.FIGSIZE, dpi=dpi, layout="constrained")
         super().__init__(fig)
         self.K = K
         x = np.arange(K)
         names = [str(i + 1) for i in range(K)]
         ax_s, ax_g, ax_j = fig.subplots(1, 3, width_ratios=[1.25, 1.25, 1])
+        for ax in (ax_s, ax_g, ax_j):
+            ax.tick_params(labelsize=self.TICK_SIZE)
 
-        ax_s.set_ylim(0, 1.15)
+        ax_s.set_ylim(0, 1.3)  # the top holds the legend, clear of every bar (<= 1)
+        ax_s.set_yticks(np.linspace(0, 1, 6))
         ax_s.set_xticks(x, names)
-        ax_s.set_xlabel("class i")
-        ax_s.set_title(r"$S = \mathrm{softmax}(z/T)$ against labels $y$")
+        ax_s.set_xlabel("class i", fontsize=self.LABEL_SIZE)
+        ax_s.set_title(r"$S = \mathrm{softmax}(z/T)$ against labels $y$", fontsize=self.TITLE_SIZE)
         w = 0.38
-        self.s_bars = ax_s.bar(x - w / 2, np.zeros(K), w, color=S_COLOR, label="S")
-        self.y_bars = ax_s.bar(x + w / 2, np.zeros(K), w, color=Y_COLOR, label="y (smoothed)")
-        ax_s.legend(loc="upper left", fontsize=8, ncols=2, frameon=False)
+        self.s_bars = ax_s.bar(x - w / 2, np.zeros(K), w, color=S_COLOR, label="$S$")
+        self.y_bars = ax_s.bar(x + w / 2, np.zeros(K), w, color=Y_COLOR, label="$y$ (smoothed)")
+        ax_s.legend(loc="upper left", fontsize=self.LEGEND_SIZE, ncols=2, frameon=False, borderaxespad=0.2)
 
         ax_g.set_ylim(-grad_limit * 1.05, grad_limit * 1.05)
         ax_g.axhline(0, color="black", lw=0.8)
         ax_g.set_xticks(x, names)
-        ax_g.set_xlabel("logit i")
-        ax_g.set_title(r"gradient $\partial Loss/\partial z = (S - y)/T$")
+        ax_g.set_xlabel("logit i", fontsize=self.LABEL_SIZE)
+        ax_g.set_title(r"gradient $\partial Loss/\partial z = (S - y)/T$", fontsize=self.TITLE_SIZE)
         self.g_bars = ax_g.bar(x, np.zeros(K), 0.6, color=GRAD_COLOR)
 
         self.jac_image = ax_j.imshow(np.zeros((K, K)), cmap="RdBu_r", vmin=-jac_limit, vmax=jac_limit)
         ax_j.set_xticks(x, [f"$z_{n}$" for n in names])
         ax_j.set_yticks(x, [f"$S_{n}$" for n in names])
-        ax_j.set_title(r"Jacobian $\partial S_i/\partial z_j$")
-        fig.colorbar(self.jac_image, ax=ax_j, shrink=0.85)
+        ax_j.set_title(r"Jacobian $\partial S_i/\partial z_j$", fontsize=self.TITLE_SIZE)
+        colorbar = fig.colorbar(self.jac_image, ax=ax_j, shrink=0.85)
+        colorbar.ax.tick_params(labelsize=self.TICK_SIZE)
 
         _freeze_layout(fig)
         self.add_dynamic(*self.s_bars, *self.y_bars, *self.g_bars, self.jac_image)

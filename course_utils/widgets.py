@@ -46,7 +46,7 @@ def _numbers_table(rows: list[tuple[str, np.ndarray]], K: int, caption: str = ""
     body = "".join(f"<tr><th>{name}</th>{''.join(c)}</tr>" for (name, _), c in zip(rows, cells, strict=True))
     # line-height: the HTML widget's own (28 px, one control's height) would make each row 31 px
     style = (
-        "font-family: monospace; font-size: 14px; line-height: 1.3; text-align: right;"
+        "font-family: monospace; font-size: 14px; line-height: 1.3; text-align: right; white-space: nowrap;"
         " border-spacing: 10px 1px"
     )
     caption = f'<caption style="text-align: right">{caption}</caption>' if caption else ""

@@ -85,3 +85,20 @@ def test_backprop_figure_fits_a_projected_slide():
     assert min(tick_sizes) >= 16
     assert min(ax.title.get_fontsize() for ax in axes) >= 19
     assert axes[3].get_legend() is not None, "the sample panel says which bar is S, y and S - y"
+
+
+def test_logits_figure_is_as_tall_as_before_and_sharp_on_a_projected_slide():
+    """Same 3.5 : 1 shape as the old 10.5 x 3 in figure (so the explorer keeps its height), drawn at
+    the 1116 px a 1280 x 720 slide shows it at; fonts no smaller than the old one stretched there."""
+    figure = LogitsExplorer()._figure
+    h, w = figure.render_rgba().shape[:2]
+    assert (w, h) == (1116, 318)
+    renderer = figure.canvas.get_renderer()
+    frame = figure.fig.bbox
+    for ax in figure.fig.axes:  # the three panels and the colour bar
+        box = ax.get_tightbbox(renderer)
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, (
+            f"panel {ax.get_title()!r} is cut off: {box} outside {frame}")
+        sizes = [t.get_fontsize() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        assert min(sizes) >= 14.75, "10 pt ticks x 1116/756"
+    assert min(ax.title.get_fontsize() for ax in figure.fig.axes[:3]) >= 17.7, "12 pt titles x 1116/756"
