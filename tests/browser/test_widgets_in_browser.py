@@ -41,6 +41,7 @@ VIEW_SELECTOR = (f'.jp-OutputArea-output:has(> .jupyter-widgets), '
                  f'.jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]')
 LOSS_PATTERN = re.compile(r"Loss\s*=\s*(-?\d+(?:\.(\d+))?)", re.IGNORECASE)
 MAX_LATENCY_MS = 1000.0
+PROJECTOR = {"width": 1280, "height": 720}  # presenting must fit this: a lecture-hall projector
 RUN_TIMEOUT_S = 180
 
 # Code run in the notebook's kernel (through a second client) to read an explorer's state.
@@ -413,6 +414,8 @@ def _check_presenting(page, view, prefix: Path, name: str) -> int:
     cell = page.locator(".jp-NotebookPanel .jp-CodeCell", has=view).first
     cell.scroll_into_view_if_needed()
     cell.locator(".jp-InputPrompt").first.click()  # presenting starts at the active cell
+    full_size = page.viewport_size
+    page.set_viewport_size(PROJECTOR)  # what a lecture-hall projector shows
     toggle.click()
     try:
         page.locator(".jp-deck-mod-stop").first.wait_for(state="attached", timeout=10_000)
@@ -438,6 +441,11 @@ def _check_presenting(page, view, prefix: Path, name: str) -> int:
             f"{name}: the explorer's plot looks blank while presenting ({colours} colours, "
             f"{non_white:.1%} not white), see {prefix}-presenting.png")
         assert page.get_by_text("Error displaying widget").count() == 0, f"{name}: Error displaying widget"
+        whole = view.bounding_box()
+        assert whole["y"] >= 0 and whole["y"] + whole["height"] <= PROJECTOR["height"] + 1, (
+            f"{name}: while presenting at {PROJECTOR['width']}x{PROJECTOR['height']} the explorer spans "
+            f"y = {whole['y']:.0f}..{whole['y'] + whole['height']:.0f} px: not all of it is on the slide, "
+            f"see {prefix}-presenting.png")
         readout = view.locator(".loss-readout").first
         old = readout.text_content()
         handle = view.locator(".widget-slider .noUi-handle").first
@@ -452,6 +460,7 @@ def _check_presenting(page, view, prefix: Path, name: str) -> int:
             stop.click()
         else:
             page.keyboard.press("Escape")
+        page.set_viewport_size(full_size)
     return 1
 
 
