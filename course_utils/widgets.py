@@ -6,7 +6,7 @@
                      training: loss curve, decision regions, gradient norms, one sample's S - y.
 
 Every number comes from ``course_utils`` (softmax, cross_entropy_*, softmax_jacobian, MLP); the
-explorers only wire sliders to them. Drawing follows DESIGN.md's trap notes: each figure is made
+explorers only wire sliders to them. Drawing is thread-safe by design: each figure is made
 once (no pyplot), callbacks move its artists and re-encode it as PNG bytes into an
 ``ipywidgets.Image``, so a callback on any thread produces a complete picture, never a blank one.
 
@@ -203,7 +203,8 @@ class BackpropExplorer:
     sample: ``sample_logits`` z, ``sample_probs`` S = softmax(z), ``sample_labels`` y (one-hot),
     ``sample_grad`` = cross_entropy_grad(z, label) = S - y. Display ``bx.widget`` (or just ``bx``).
 
-    Defaults (lr 2.0, 800 steps, [2, 16, 3], 60 points per arm) reach 97.8 % training accuracy.
+    Defaults (lr 2.0, 800 steps, [2, 16, 3], 60 points per arm) reach at least 95 % training
+    accuracy for every seed tested (0-7: 97.8-98.3 %; the last digits of a run vary between machines).
     """
 
     def __init__(

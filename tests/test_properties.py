@@ -25,7 +25,7 @@ N_ = st.integers(1, 6)
 
 
 def assert_matches_finite_differences(analytic, numeric, f_scale=1.0):
-    """relative_error < 1e-7, the issue's bar, unless the gradient itself is ~0.
+    """relative_error < 1e-7 (CS231n's "good"), unless the gradient itself is ~0.
 
     Central differences carry a rounding error of about machine-eps * |f| / eps
     (2.2e-16 * |f| / 1e-6, i.e. ~2e-10 * |f|), so where the true gradient is 0 or

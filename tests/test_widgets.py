@@ -263,7 +263,7 @@ def test_scrubbing_and_sample_change_update_the_picture(bx):
 
 
 def test_learning_rate_change_retrains_from_the_same_seed(bx):
-    default = list(bx.history)
+    default, default_accuracy = list(bx.history), bx.run.accuracy[-1]
     bx.step_slider.value = 100
     for lr in (bx.lr_slider.min, bx.lr_slider.max):  # exponents: 10**-2 and 10**1
         bx.lr_slider.value = 10.0**lr
@@ -273,9 +273,10 @@ def test_learning_rate_change_retrains_from_the_same_seed(bx):
         assert bx.step_slider.value == 100 and bx.loss == bx.history[100]
     too_small, too_large = BackpropExplorer(lr=0.01), BackpropExplorer(lr=10.0)
     assert too_small.history[-1] > 0.75 and too_small.run.accuracy[-1] < 0.6, "lr 0.01: far from trained"
-    assert too_large.run.accuracy[-1] < 0.6 and max(too_large.history) > 5 * too_large.history[0], (
-        "lr 10 diverges"
-    )
+    # lr 10 is chaotic: its peak is always far above the start, but where it ends (measured 33-74 %
+    # accuracy over seeds and 1-ulp nudges) depends on a machine's last digits, so only that is asserted.
+    assert max(too_large.history) > 20 * too_large.history[0], "lr 10: the loss blows up"
+    assert too_large.run.accuracy[-1] < 0.9 < default_accuracy, "lr 10 ends far from lr 2.0's fit"
     bx.lr_slider.value = 2.0
     np.testing.assert_array_equal(bx.history, default)
 
