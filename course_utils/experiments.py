@@ -153,3 +153,46 @@ def spiral_runs(
         X, labels = make_spirals(n_per_class=60, K=net.sizes[-1], seed=seed)
         runs.append(train(net, X, labels, lr=lr, steps=steps, snapshot_every=steps))
     return runs
+
+
+def gradient_timings(
+    widths: Sequence[int], X, labels, repeat: int = 20
+) -> tuple[list[int], list[float], list[float]]:
+    """Seconds for one full gradient of ``MLP([d, width, K])``, by backprop and by finite differences.
+
+    For each hidden width: (P, backprop seconds, finite-difference seconds), each time the
+    fastest of several runs (``repeat`` for backprop, 3 for the much slower finite differences).
+    Returns three lists: P, t_backprop, t_numerical. d and K come from ``X`` and ``labels``.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    labels = np.asarray(labels)
+    K = int(labels.max()) + 1
+    P, t_backprop, t_numerical = [], [], []
+    for width in widths:
+        net = MLP([X.shape[1], width, K], seed=0)  # checks width
+        P.append(net.num_params)
+        t_backprop.append(best_seconds(lambda n=net: backprop_gradient(n, X, labels), repeat))
+        t_numerical.append(best_seconds(lambda n=net: gradient_check(n, X, labels), 3))
+    return P, t_backprop, t_numerical
+
+
+def memory_peaks(X, labels, hidden_layers: Sequence[int] = (1, 4), width: int = 8) -> dict[int, tuple]:
+    """Peak memory of one gradient of a tanh ``MLP`` with that many hidden layers of ``width`` units.
+
+    {depth: (backprop bytes, finite-difference bytes, cache bytes)}. Backprop starts from an
+    empty cache; finite differences (:func:`finite_difference_gradient`) run 8 coordinates per
+    parameter array, which already reach the peak of all 2P passes (every pass is alike).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    labels = np.asarray(labels)
+    K = int(labels.max()) + 1
+    peaks = {}
+    for depth in hidden_layers:
+        net = MLP([X.shape[1], *[width] * depth, K], seed=0)
+        net.forward(X)
+        cache_bytes = 8 * sum(net.cache_sizes().values())
+        net.cache = []  # measure from an empty cache
+        backprop = peak_bytes(lambda n=net: backprop_gradient(n, X, labels))
+        numerical = peak_bytes(lambda n=net: finite_difference_gradient(n, X, labels, first=8))
+        peaks[depth] = (backprop, numerical, cache_bytes)
+    return peaks

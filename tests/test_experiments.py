@@ -12,7 +12,9 @@ from course_utils.experiments import (
     best_seconds,
     finite_difference_gradient,
     gradient_check,
+    gradient_timings,
     loss_without_cache,
+    memory_peaks,
     peak_bytes,
     spiral_runs,
 )
@@ -102,6 +104,30 @@ def test_default_explorer_setting_learns_the_spirals_for_every_seed_it_promises(
     runs = spiral_runs(2.0, seeds=range(8))
     assert all(r.accuracy[-1] >= 0.95 for r in runs), [r.accuracy[-1] for r in runs]
     assert [len(r.snapshots) for r in runs] == [2] * 8, "first and last parameters only"
+
+
+def test_gradient_timings_measure_both_ways_for_every_width(data):
+    X, labels = data
+    P, t_backprop, t_numerical = gradient_timings([2, 8], X, labels, repeat=2)
+    assert P == [MLP([2, 2, 3]).num_params, MLP([2, 8, 3]).num_params]
+    assert all(t > 0 for t in t_backprop + t_numerical)
+    assert t_numerical[1] > t_backprop[1], "2P + 1 forward passes cost more than one forward and backward"
+
+
+def test_memory_peaks_grow_with_the_cache_for_backprop_only():
+    X, labels = make_spirals(n_per_class=400, K=3, seed=0)
+    peaks = memory_peaks(X, labels, hidden_layers=(1, 4))
+    (bp1, fd1, c1), (bp4, fd4, c4) = peaks[1], peaks[4]
+    assert (c1, c4) == (8 * 1200 * (2 + 8), 8 * 1200 * (2 + 4 * 8)), "cache = 8 bytes x N x sum of widths"
+    assert bp4 - bp1 > 0.8 * (c4 - c1) and fd4 - fd1 < 0.5 * (c4 - c1)
+
+
+def test_a_few_finite_difference_passes_reach_the_peak_of_all_2p():
+    """Why memory_peaks may stop after 8 coordinates: every pass allocates the same temporaries."""
+    X, labels = make_spirals(n_per_class=400, K=3, seed=0)
+    few = peak_bytes(lambda: finite_difference_gradient(MLP([2, 8, 3], seed=0), X, labels, first=8))
+    every = peak_bytes(lambda: finite_difference_gradient(MLP([2, 8, 3], seed=0), X, labels))
+    assert abs(every - few) < 0.1 * every, (few, every)
 
 
 @pytest.mark.parametrize(
