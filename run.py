@@ -3,6 +3,7 @@
 
     python3 run.py lab     # create .venv, install, open JupyterLab on the notebooks
     python3 run.py test    # create .venv, install, run the unit tests and strict nbval
+    python3 run.py build   # create .venv, install, write build/student/ and build/slides/
 
 Uses only the standard library, so it works with any Python 3.11 on the PATH.
 The virtual environment lives in .venv next to this file (override with COURSE_VENV).
@@ -58,7 +59,7 @@ def setup() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 1 or argv[0] not in ("lab", "test"):
+    if len(argv) < 1 or argv[0] not in ("lab", "test", "build"):
         print(__doc__)
         return 2
     setup()
@@ -69,6 +70,12 @@ def main(argv: list[str]) -> int:
             [str(PY), "-m", "jupyter", "lab", "notebooks/01_softmax_and_cross_entropy.ipynb", *argv[1:]],
             cwd=ROOT,
         )
+    if argv[0] == "build":
+        for tool in (["tools/build_student.py"], ["tools/export_slides.py", "--offline"]):
+            status = subprocess.call([str(PY), *tool, *argv[1:]], cwd=ROOT)
+            if status:
+                return status
+        return 0
     return subprocess.call([str(PY), *TEST_ARGS, *argv[1:]], cwd=ROOT)
 
 

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Build the student edition of the course from the instructor's source, into ``build/student/``.
+
+    .venv/bin/python tools/build_student.py              # or: python3 run.py build
+    .venv/bin/python tools/build_student.py --out DIR
+
+The committed notebooks are the instructor's edition. The student edition keeps every cell a
+student works with, every stored output and every widget snapshot, and leaves out
+
+- the speaker notes (cells whose slide type is ``notes``),
+- the cell tags that only steer the test runner (``nbval-*``),
+- the worked solutions (``notebooks/solutions/`` is never copied).
+
+It refuses to build (exit status 1, naming notebook and cell) when a cell a student would read
+still talks about the test machinery (nbval, pytest, CI) or holds solution code
+(``### BEGIN SOLUTION``): such text belongs in a speaker note.
+
+``build/student/`` is a complete repository for students: the student notebooks, ``course_utils``,
+``requirements.txt``, ``pyproject.toml``, ``binder/`` and a short README. Push it to the repository
+your students' Binder badge or nbgitpuller link points at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+OUT = ROOT / "build" / "student"
+
+# Copied as they are: what a student's environment needs to run the notebooks.
+SUPPORT = ["course_utils", "binder", "requirements.txt", "pyproject.toml"]
+# Text a student never needs to see: the test runner and the instructor's solutions.
+INSTRUCTOR_ONLY = re.compile(r"\bnbval\b|\bpytest\b|\bCI\b|BEGIN SOLUTION|END SOLUTION")
+
+README = """# Softmax, cross-entropy and backpropagation: interactive notebooks
+
+Open the notebooks in order, run them top to bottom (*Run → Run All Cells*) and move the sliders.
+
+| notebook | what it teaches |
+| --- | --- |
+{rows}
+
+Setting up on your own machine (Python 3.11): `python3 -m venv .venv`, then
+`.venv/bin/pip install -r requirements.txt` and `.venv/bin/pip install --no-deps -e .`, then
+`.venv/bin/jupyter lab notebooks`.
+"""
+
+
+def teaching_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
+    """The notebooks students open, in teaching order: ``NN_*.ipynb`` at the top of ``folder``."""
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` without speaker notes and without the test runner's cell tags."""
+    nb = nbformat.from_dict(nb)  # a deep copy
+    nb.cells = [c for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+    for cell in nb.cells:
+        tags = [t for t in cell.metadata.get("tags", []) if not t.startswith("nbval")]
+        if tags:
+            cell.metadata["tags"] = tags
+        else:
+            cell.metadata.pop("tags", None)
+    return nb
+
+
+def instructor_only_text(nb: nbformat.NotebookNode, name: str) -> list[str]:
+    """Where ``nb`` still shows a student something only an instructor should see: 'name cell i: text'."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for match in INSTRUCTOR_ONLY.finditer(cell.source):
+            start = max(match.start() - 40, 0)
+            found.append(f"{name} cell {i}: ...{cell.source[start : match.end() + 40]!r}")
+    return found
+
+
+def first_heading(nb: nbformat.NotebookNode) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
+
+
+def build(out: Path = OUT, source: Path = NOTEBOOKS) -> list[Path]:
+    """Write the student edition into ``out`` (replacing it); return the notebooks written."""
+    notebooks = teaching_notebooks(source)
+    if not notebooks:
+        raise SystemExit(f"no NN_*.ipynb notebooks in {source}")
+    editions = {p.name: student_notebook(nbformat.read(p, as_version=4)) for p in notebooks}
+    problems = [line for name, nb in editions.items() for line in instructor_only_text(nb, name)]
+    if problems:
+        print(
+            "The student edition would show instructor-only text; move it into a speaker note:",
+            file=sys.stderr,
+        )
+        print("\n".join(problems), file=sys.stderr)
+        raise SystemExit(1)
+
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "notebooks").mkdir(parents=True)
+    written = []
+    for name, nb in editions.items():
+        nbformat.write(nb, out / "notebooks" / name)
+        written.append(out / "notebooks" / name)
+    for item in SUPPORT:
+        src = ROOT / item
+        if src.is_dir():
+            shutil.copytree(src, out / item, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        elif src.exists():
+            shutil.copy2(src, out / item)
+    rows = "\n".join(f"| [{name}](notebooks/{name}) | {first_heading(nb)} |" for name, nb in editions.items())
+    (out / "README.md").write_text(README.format(rows=rows), encoding="utf-8")
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write (default: build/student)")
+    args = parser.parse_args(argv)
+    written = build(args.out.resolve())
+    print(f"student edition: {len(written)} notebooks in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
