@@ -3,7 +3,7 @@
 
     python3 run.py lab     # create .venv, install, open JupyterLab on the notebooks
     python3 run.py test    # create .venv, install, run the unit tests and strict nbval
-    python3 run.py build   # create .venv, install, write build/student/ and build/slides/
+    python3 run.py build   # create .venv, install, write build/student/, build/site/, build/slides/
 
 Uses only the standard library, so it works with any Python 3.11 on the PATH.
 The virtual environment lives in .venv next to this file (override with COURSE_VENV).
@@ -71,7 +71,7 @@ def main(argv: list[str]) -> int:
             cwd=ROOT,
         )
     if argv[0] == "build":
-        for tool in (["tools/build_student.py"], ["tools/export_slides.py", "--offline"]):
+        for tool in (["tools/build_site.py"], ["tools/export_slides.py", "--offline"]):
             status = subprocess.call([str(PY), *tool, *argv[1:]], cwd=ROOT)
             if status:
                 return status
