@@ -49,12 +49,21 @@ def setup() -> None:
         print(f"creating virtual environment {VENV.name}", flush=True)
         venv.create(VENV, with_pip=True)
     stamp = VENV / ".installed"
-    want = hashlib.sha256((ROOT / "requirements.txt").read_bytes() + (ROOT / "pyproject.toml").read_bytes())
+    inputs = ("requirements.txt", "pyproject.toml", "binder/overrides.json")
+    want = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in inputs))
     if stamp.exists() and stamp.read_text() == want.hexdigest():
         return
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     run(PY, "-m", "pip", "install", "--quiet", "-r", "requirements.txt")
     run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
+    # JupyterLab's settings defaults, the same as on Binder (binder/postBuild): no news pop-up.
+    run(
+        PY,
+        "-c",
+        "import pathlib, shutil; from jupyterlab.commands import get_app_dir; "
+        "d = pathlib.Path(get_app_dir()) / 'settings'; d.mkdir(parents=True, exist_ok=True); "
+        "shutil.copy('binder/overrides.json', d / 'overrides.json')",
+    )
     stamp.write_text(want.hexdigest())
 
 
