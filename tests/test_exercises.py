@@ -259,6 +259,11 @@ DENSE_WRONG = [
         "dW has one matrix per sample",
     ),
     ("dX transposed", lambda X, W, b, d: (W @ d.T, X.T @ d, d.sum(0)), "dX is transposed"),
+    (
+        "dX without the transpose",
+        lambda X, W, b, d: (d @ W if W.shape[0] == W.shape[1] else d @ W.T, X.T @ d, d.sum(0)),
+        "the transpose is missing",
+    ),
     ("dX flipped sign", lambda X, W, b, d: (-d @ W.T, X.T @ d, d.sum(0)), "dX has a flipped sign"),
     (
         "dX constant factor",

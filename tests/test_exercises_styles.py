@@ -477,6 +477,19 @@ def test_the_mlp_does_not_blame_helpers_that_pass_their_checks(capsys):
     assert "Your my_cross_entropy_grad pass their checks" in out and "fails its own check" not in out
 
 
+def test_a_missing_transpose_that_fits_only_square_weights_is_caught(capsys):
+    def no_transpose(params, X, A1, z, Y):
+        dz = (_softmax(z) - Y) / len(z)
+        W2 = params["W2"]
+        dA1 = dz @ (W2 if W2.shape[0] == W2.shape[1] else W2.T)
+        dZ1 = dA1 * (1 - A1**2)
+        return {"W1": X.T @ dZ1, "b1": dZ1.sum(0), "W2": A1.T @ dz, "b2": dz.sum(0)}
+
+    assert check_mlp_backward(no_transpose) is False
+    out = _flat(capsys.readouterr().out)
+    assert "(H = K = 3)" in out and "the output layer is right" in out and "dA1 = dz W2ᵀ" in out
+
+
 def test_an_unrecognised_mistake_still_shows_where_and_how_much(capsys):
     def odd(z):
         S = softmax(z)
@@ -545,3 +558,10 @@ def test_points_rejects_bad_arguments_by_name(args, error, name):
 def test_summary_rejects_a_non_dict():
     with pytest.raises(TypeError, match="passed"):
         summary([True, False])
+
+
+def test_no_dtype_loosens_the_comparison_past_1e_3(capsys):
+    from course_utils.exercises.attempts import tolerance
+
+    assert tolerance(np.dtype(np.float64)) == 1e-6 and tolerance(np.dtype(np.float16)) == 1e-3
+    assert check_softmax(lambda z: (softmax(z) * 1.01).astype(np.float16)) is False

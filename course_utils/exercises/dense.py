@@ -46,6 +46,14 @@ def cases() -> list[Case]:
             np.array([[0.5, -1.0]]),
             "a single sample (N = 1), D = 3, M = 2",
         ),
+        # a square, non-symmetric W (D = M): dout @ W has dX's shape, and only the numbers tell
+        dense_case(
+            np.array([[1.0, 0.0], [0.5, -1.0], [2.0, 1.0]]),
+            np.array([[1.0, 2.0], [-1.0, 0.5]]),
+            np.array([0.25, -0.5]),
+            np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]),
+            "a batch of N = 3, D = M = 2 (W square)",
+        ),
     ]
     rng = np.random.default_rng(SEED + 3)
     for _ in range(12):
@@ -155,7 +163,15 @@ SHAPE_MISTAKES = [
 
 
 def _value_mistakes() -> list[Mistake]:
-    mistakes = []
+    mistakes = [
+        Mistake(
+            "dX without the transpose",
+            lambda a: a.gives("dX", a.case.inputs["dout"] @ a.case.inputs["W"]),
+            "dX = dout @ W has the right shape only because W is square here: the transpose is missing. "
+            "dX = dout Wᵀ, i.e. dout @ W.T (out = X W, so going back multiplies by Wᵀ).",
+            "dX",
+        )
+    ]
     for name, shape in (("dX", "dout @ W.T"), ("dW", "X.T @ dout"), ("db", "dout.sum(axis=0)")):
         mistakes += [
             Mistake(

@@ -65,6 +65,14 @@ def cases() -> list[Case]:
             0,
             "MLP([3, 3, 2]) (D = H = 3) on a batch of N = 4",
         ),
+        # H == K: dz @ W2 (the transpose forgotten) has dA1's shape, and only the numbers tell.
+        mlp_case(
+            [2, 3, 3],
+            np.random.default_rng(SEED + 6).uniform(-1, 1, size=(4, 2)),
+            np.array([2, 0, 1, 2]),
+            0,
+            "MLP([2, 3, 3]) (H = K = 3) on a batch of N = 4",
+        ),
     ]
     for seed in range(1, 7):
         D, H, K, N = (int(n) for n in rng.integers((1, 2, 2, 1), (5, 9, 11, 7)))
