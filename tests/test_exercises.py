@@ -447,7 +447,7 @@ def test_a_wrongly_shifted_softmax_reused_in_exercises_2_and_3_overflows_there_t
 
 def test_a_max_over_the_batch_axis_really_changes_softmax():
     """Softmax of a row is unchanged by one constant per row, changed by one constant per column."""
-    z = ex_softmax.cases()[1].inputs["z"]
+    z = next(c.inputs["z"] for c in ex_softmax.cases() if c.inputs["z"].ndim == 2)
     np.testing.assert_allclose(softmax(z - z.max(axis=-1, keepdims=True)), softmax(z))
     assert not np.allclose(softmax(z - z.max(axis=0, keepdims=True)), softmax(z))
 

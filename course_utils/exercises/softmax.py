@@ -77,6 +77,7 @@ def logits_covered(cases: list[Case]) -> str:
 def cases() -> list[Case]:
     fixed = [
         np.array([1.0, 2.0, 3.0]),
+        np.array([0.0, 1.0]),  # the smallest case, by hand: S = [1, e] / (1 + e) = [0.2689, 0.7311]
         np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]),
         np.array([[1.0, 2.0, 3.0], [0.0, 1.0, 0.0], [2.0, 0.0, -1.0]]),  # N == K: catches e / e.sum(-1)
         np.array([1000.0, 1001.0, 1002.0]),
