@@ -305,6 +305,17 @@ def _batch_of(key):
     return wrong
 
 
+def _output_layer_input_X(params, X, h, logits, Y):
+    grads = mlp_from()(params, X, h, logits, Y)
+    grads["W2"] = X.T @ ce_right(logits, Y)
+    return grads
+
+
+def _biases_averaged(params, X, h, logits, Y):
+    grads = mlp_from()(params, X, h, logits, Y)
+    return {**grads, "b1": grads["b1"] / len(X), "b2": grads["b2"] / len(X)}
+
+
 MLP_WRONG = [
     ("W2 transposed", _transpose("W2"), "dW2 is transposed"),
     ("W1 transposed", _transpose("W1"), "dW1 is transposed"),
@@ -319,6 +330,8 @@ MLP_WRONG = [
     ("sigmoid derivative", mlp_from(dphi=lambda h: h * (1 - h)), "the sigmoid's derivative"),
     ("1 - A1", mlp_from(dphi=lambda h: 1 - h), "you used 1 - A1"),
     ("A1 for X", mlp_from(first_input=lambda X, h: h), "the first layer's input is X (A1 is its output)"),
+    ("X for A1", _output_layer_input_X, "the output layer's input is A1, the hidden layer's output"),
+    ("biases averaged", _biases_averaged, "db2 (and likely db1) was divided by N = 4"),
     (
         "output layer wrong",
         mlp_from(dense=lambda X, W, b, d: (d @ W.T, X.T @ d, 1.1 * d.sum(0))),

@@ -142,6 +142,25 @@ A1_FOR_X = Mistake(
 )
 
 
+X_FOR_A1 = Mistake(
+    "X for A1",
+    lambda a: a.gives("W2", a.case.inputs["X"].T @ cross_entropy_grad(a.case.inputs["z"], a.case.facts["Y"])),
+    "the output layer's input is A1, the hidden layer's output (X is the network's input): z = A1 @ W2 + b2, "
+    "so dW2 = A1ᵀ dz. Call my_dense_backward(A1, params['W2'], params['b2'], dz).",
+    "W2",
+)
+
+BIASES_AVERAGED = Mistake(
+    "biases averaged",
+    lambda a: (
+        a.case.facts["N"] > 1 and a.right("W2") and a.gives("b2", a.case.expected["b2"] / a.case.facts["N"])
+    ),
+    "db2 (and likely db1) was divided by N = {N}: sum over the batch, don't average. The 1/N of the "
+    "mean loss is already inside dz = (S - y)/N.",
+    "b2",
+)
+
+
 def _gives_all(a: Attempt, wrong: dict[str, np.ndarray]) -> bool:
     return all(a.gives(k, v) for k, v in wrong.items())
 
@@ -161,7 +180,7 @@ def _not_summed(k: str) -> Callable[[Attempt], bool]:
 
 
 def _shape_mistakes() -> list[Mistake]:
-    mistakes = [A1_FOR_X]  # when D != H, dW1 = A1ᵀ dZ1 is (H, H) instead of (D, H)
+    mistakes = [A1_FOR_X, X_FOR_A1]  # when D != H, A1 and X swapped give dW1, dW2 the wrong shape
     for W, b in (("W2", "b2"), ("W1", "b1")):
         mistakes += [
             Mistake(
@@ -267,6 +286,8 @@ def value_mistakes(helpers: dict[str, bool]) -> list[Mistake]:
             "W1",
         ),
         A1_FOR_X,  # when D == H, dW1 = A1ᵀ dZ1 has the right shape and the wrong numbers
+        X_FOR_A1,
+        BIASES_AVERAGED,
         Mistake("output layer wrong", lambda a: not (a.right("W2") and a.right("b2")), output_layer),
         Mistake(
             "hidden layer wrong",
