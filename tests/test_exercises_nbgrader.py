@@ -2,17 +2,17 @@
 
 From the one source (notebooks/source/05_exercises/05_exercises.ipynb) ``nbgrader
 generate_assignment`` makes the release: it must hold no solution code and no hidden test, and
-match the committed student notebook cell for cell. Three submissions are then autograded: a
-blank one, a fully correct one (in other styles than the source's solutions) and one with
-typical mistakes; the scores must be 0, 10 and the points of the one right exercise, and the
-feedback HTML must carry each checker's diagnosis.
+match the committed student notebook cell for cell. Four submissions are then autograded in one
+course: a blank one, a fully correct one (in other styles than the source's solutions), one with
+typical mistakes and one that redefines a check; the scores must be 0, 10 and the points of the
+one right exercise, the feedback HTML must carry each checker's diagnosis, and the redefined
+check must earn nothing.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -103,6 +103,9 @@ def my_mlp_backward(params, X, A1, z, Y):
 """,
 }
 
+# Redefines the check so that it "passes": a hidden test notices.
+CHEAT = {"softmax_answer": "def my_softmax(z):\n    return z\n\n\ndef check_softmax(fn):\n    return True"}
+
 DIAGNOSES = [
     "overflow at large logits: no max shift",
     "the diagonal δ_ij term is missing",
@@ -125,7 +128,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A course with the release generated and three submissions autograded, feedback generated."""
     root = tmp_path_factory.mktemp("course")
     released = builder.release(root)
-    for student, answers in (("blank", {}), ("correct", CORRECT), ("mistakes", MISTAKES)):
+    for student, answers in (("blank", {}), ("correct", CORRECT), ("mistakes", MISTAKES), ("cheat", CHEAT)):
         folder = root / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(submission(released, answers), folder / f"{ASSIGNMENT}.ipynb")
@@ -201,21 +204,14 @@ def test_feedback_carries_the_diagnoses(course: Path):
     assert correct.count("correct on all") == 5 and "float32" in correct
 
 
-def test_a_redefined_checker_earns_nothing(tmp_path: Path):
+def test_a_redefined_checker_earns_nothing(course: Path):
     """A hidden test grades with the real checker: redefining check_softmax to pass gets 0 points."""
-    released = builder.release(tmp_path)
-    cheat = {
-        "softmax_answer": "def my_softmax(z):\n    return z\n\n\ndef check_softmax(fn):\n    return True"
-    }
-    folder = tmp_path / "submitted" / "cheat" / ASSIGNMENT
-    folder.mkdir(parents=True)
-    nbformat.write(submission(released, cheat), folder / f"{ASSIGNMENT}.ipynb")
-    builder.nbgrader("autograde", ASSIGNMENT, course=tmp_path)
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         grades = {
             g.name: g.score for g in gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "cheat").grades
         }
     assert grades["softmax_check"] == 0.0
-    shutil.rmtree(tmp_path / "submitted")
+    feedback = (course / "feedback" / "cheat" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "✔ softmax" not in feedback and "AssertionError" in feedback
