@@ -59,7 +59,7 @@ def confusion_matrix_figure(C, title: str = "") -> Figure:
     if C.ndim != 2 or C.shape[0] != C.shape[1] or not np.issubdtype(C.dtype, np.integer):
         raise ValueError(f"C must be a square matrix of integer counts, got shape {C.shape} dtype {C.dtype}")
     K = C.shape[0]
-    fig = Figure(figsize=(5.6, 4.6), layout="constrained")
+    fig = Figure(figsize=(4.6, 3.8), layout="constrained")
     ax = fig.add_subplot()
     # Off-diagonal cells are the errors: scale the colours to them so a count of 2 is visible.
     off = C[~np.eye(K, dtype=bool)]
@@ -88,16 +88,16 @@ def reliability_figure(curves: Mapping[str, Reliability], title: str = "") -> Fi
     """
     if not curves:
         raise ValueError("curves must name at least one Reliability")
-    fig = Figure(figsize=(5.6, 4.4), layout="constrained")
+    fig = Figure(figsize=(4.6, 3.7), layout="constrained")
     ax = fig.add_subplot()
-    ax.plot([0, 1], [0, 1], "--", color="0.5", lw=1, label="calibrated (accuracy = confidence)")
+    ax.plot([0, 1], [0, 1], "--", color="0.5", lw=1, label="calibrated")
     for (name, rel), color in zip(curves.items(), CURVE_COLORS, strict=False):
         if not isinstance(rel, Reliability):
             raise TypeError(f"curves[{name!r}] must be a Reliability, got {type(rel).__name__}")
         filled = rel.counts > 0
         total = rel.counts.sum()
         ax.plot(rel.confidence[filled], rel.accuracy[filled], "-", color=color, lw=2,
-                label=f"{name} (ECE {100 * rel.ece:.1f} %)")
+                label=f"{name}\n(ECE {100 * rel.ece:.1f} %)")
         ax.scatter(rel.confidence[filled], rel.accuracy[filled], s=20 + 600 * rel.counts[filled] / total,
                    color=color, edgecolors="black", linewidths=0.5, zorder=3)
     ax.set_xlim(0, 1.02)
