@@ -9,7 +9,8 @@ notebook's own cells (not an ImportError, not a TypeError from a broken copy).
 
 Notebook 01 checks softmax, log_softmax, cross_entropy, cross_entropy_with_logits, one_hot;
 02 checks softmax_jacobian, numerical_gradient, relative_error; 03 checks cross_entropy_grad,
-softmax_jacobian and numerical_gradient; 04 checks the MLP's backward pass and weight update.
+softmax_jacobian and numerical_gradient; 04 checks the MLP's backward pass and weight update;
+06 checks cross_entropy_grad and numerical_gradient on the digits.
 Every one of those functions has a mutant for every
 notebook that checks it; the list is kept short because each case starts a kernel (~3-5 s).
 
@@ -36,6 +37,7 @@ NOTEBOOKS = {
     "02": ROOT / "notebooks" / "02_softmax_jacobian.ipynb",
     "03": ROOT / "notebooks" / "03_cross_entropy_gradient.ipynb",
     "04": ROOT / "notebooks" / "04_backpropagation.ipynb",
+    "06": ROOT / "notebooks" / "06_real_data_digits.ipynb",
 }
 
 
@@ -105,7 +107,7 @@ MUTANTS = [
         "losses.py",
         "grad /= z.shape[0]",
         "grad /= 1",
-        ("03",),
+        ("03", "06"),
     ),
     Mutant(
         "grad-assumes-labels-sum-to-1",
@@ -127,7 +129,7 @@ MUTANTS = [
         "gradcheck.py",
         "/ (2 * eps)",
         "/ eps",
-        ("02", "03"),
+        ("02", "03", "06"),
     ),
     Mutant(
         "relative_error-min-instead-of-max",

@@ -53,7 +53,7 @@ def _browser_explorer(model_id):
     """The course_utils explorer whose top-level widget has this model id."""
     for o in _gc.get_objects():
         try:
-            if (type(o).__module__ == "course_utils.widgets"
+            if (type(o).__module__ in ("course_utils.widgets", "course_utils.digits_explorer")
                     and getattr(getattr(o, "widget", None), "model_id", None) == model_id):
                 return o
         except Exception:
@@ -90,6 +90,12 @@ def _browser_state(model_id, rerender=False):
         net = MLP(list(o.sizes), seed=o.seed)
         net.set_params(o.run.snapshots[int(o.step_slider.value)])
         state["loss_python"] = float(cross_entropy_with_logits(net.forward(o.X), o.labels))
+    elif state["class"] == "DigitsExplorer":
+        # -log softmax(z / T) at the true digit of the chosen test image, recomputed.
+        from course_utils import cross_entropy_with_logits
+        n, T = int(o.image_slider.value), float(o.temperature.value)
+        z = o.net.forward(o.X[n : n + 1])[0]
+        state["loss_python"] = float(cross_entropy_with_logits(z / T, int(o.labels[n])))
     return state
 
 def _walk(w):

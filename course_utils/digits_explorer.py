@@ -1,0 +1,143 @@
+"""The digits explorer: pick a test image, see S, the loss and dLoss/dx as an 8 x 8 map.
+
+Built like the explorers in :mod:`course_utils.widgets`: the figure is made once (no pyplot), a
+callback moves its artists and re-encodes it as PNG bytes into an ``ipywidgets.Image``, under a
+lock, so a callback on any thread gives a complete picture. Every number comes from
+``course_utils`` (the trained :class:`~course_utils.network.MLP`, softmax, cross_entropy_with_logits
+and :func:`~course_utils.digits.input_gradient`).
+
+DOM hooks for browser tests: the image widget carries ``digits-explorer-plot``, the loss readout
+``loss-readout`` (``Loss = 0.1234``, 4 decimals), the whole explorer ``digits-explorer``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import threading
+
+import ipywidgets as widgets
+import numpy as np
+
+from ._checks import as_float_array, check_label_range, integer_labels, positive_int, positive_number
+from .digits import SIDE, input_gradient
+from .digits_plots import DigitsFigure
+from .losses import cross_entropy_with_logits, one_hot
+from .network import MLP
+from .softmax import softmax
+
+
+class DigitsExplorer:
+    """Scrub through test images of a trained network; a temperature slider rescales its logits.
+
+    ``DigitsExplorer(net, X_test, labels_test, T=1.0)``: ``net`` an :class:`MLP` with 64 inputs and
+    K = 10 outputs, ``X`` (N, 64) images, ``labels`` (N,) integer digits, ``T`` the starting
+    temperature (e.g. the one fitted on validation data). Controls: ``image_slider`` (which test
+    image, 0 .. N-1) and ``temperature`` (T in [t_min, t_max]). For the shown image n, with
+    z = net.forward(x_n):
+
+        ``probs``      S = softmax(z / T)                              (K,)
+        ``labels_y``   y = one_hot(labels[n])                          (K,)
+        ``loss``       Loss = -log S_{labels[n]}                      float
+        ``grad_x``     dLoss/dx = input_gradient(net, x_n, labels[n], T)  (64,)
+
+    Display ``ex.widget`` (or just ``ex``).
+    """
+
+    def __init__(
+        self,
+        net: MLP,
+        X,
+        labels,
+        T: float = 1.0,
+        index: int = 0,
+        t_min: float = 0.25,
+        t_max: float = 4.0,
+        dpi: int = 72,
+    ) -> None:
+        if not isinstance(net, MLP):
+            raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+        if net.sizes[0] != SIDE * SIDE:
+            raise ValueError(f"net must take {SIDE * SIDE} inputs (8 x 8 pixels), its sizes are {net.sizes}")
+        X = as_float_array(X, "X", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)
+        if X.shape[1] != SIDE * SIDE:
+            raise ValueError(f"X must have shape (N, {SIDE * SIDE}), got {X.shape}")
+        labels = integer_labels(labels, "labels")
+        if labels.shape != (X.shape[0],):
+            raise ValueError(f"labels must have shape ({X.shape[0]},), one per image, got {labels.shape}")
+        check_label_range(labels, net.sizes[-1], "labels")
+        t_min = positive_number(t_min, "t_min")
+        t_max = positive_number(t_max, "t_max")
+        if t_max <= t_min:
+            raise ValueError(f"t_max must be > t_min, got t_min={t_min}, t_max={t_max}")
+        T = positive_number(T, "T")
+        if not t_min <= T <= t_max:
+            raise ValueError(f"T must lie in [t_min, t_max] = [{t_min}, {t_max}], got {T}")
+        N = X.shape[0]
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral) or not 0 <= index < N:
+            raise ValueError(f"index must be an integer in [0, {N - 1}], got {index!r}")
+        dpi = positive_int(dpi, "dpi")
+        self.net, self.X, self.labels = net, X, labels
+        self.K = net.sizes[-1]
+        self._lock = threading.RLock()
+
+        layout = widgets.Layout(width="420px")
+        self.image_slider = widgets.IntSlider(
+            value=int(index), min=0, max=N - 1, step=1, description="test image", layout=layout,
+            style={"description_width": "initial"},
+        )
+        self.temperature = widgets.FloatSlider(
+            value=round(T, 2), min=t_min, max=t_max, step=0.01, description="T", readout_format=".2f",
+            layout=layout,
+        )
+        self.loss_readout = widgets.HTML()
+        self.loss_readout.add_class("loss-readout")
+        self.numbers = widgets.HTML()
+        self.numbers.add_class("digits-explorer-numbers")
+        self._figure = DigitsFigure(self.K, dpi=dpi)
+        self.image = widgets.Image(format="png")
+        self.image.add_class("digits-explorer-plot")
+        for control in (self.image_slider, self.temperature):
+            control.observe(self._on_change, names="value")
+        controls = widgets.VBox([self.image_slider, self.temperature, self.loss_readout])
+        self.widget = widgets.VBox([widgets.HBox([controls, self.numbers]), self.image])
+        self.widget.add_class("digits-explorer")
+        self._on_change()
+
+    def _compute(self) -> None:
+        n, T = int(self.image_slider.value), float(self.temperature.value)
+        x, label = self.X[n], int(self.labels[n])
+        z = self.net.forward(x[None, :])[0]
+        self.index, self.label = n, label
+        self.logits = z
+        self.probs = softmax(z / T)
+        self.labels_y = one_hot(label, self.K)
+        self.loss = cross_entropy_with_logits(z / T, label)
+        self.predicted = int(np.argmax(z))
+        self.grad_x = input_gradient(self.net, x, label, T)
+
+    def _on_change(self, change=None) -> None:
+        with self._lock:
+            self._compute()
+            self._figure.update(self.X[self.index], self.probs, self.labels_y, self.grad_x)
+            png = self._figure.render_png()
+            verdict = "right" if self.predicted == self.label else "<b>wrong</b>"
+            self.loss_readout.value = (
+                f"<b>Loss</b> = {self.loss:.4f} &nbsp; true {self.label}, predicted {self.predicted} "
+                f"({verdict})<br>max |dLoss/dx| = {np.max(np.abs(self.grad_x)):.3g}"
+            )
+            self.numbers.value = self._numbers_html()
+            self.image.value = png
+
+    def _numbers_html(self) -> str:
+        """The three most probable digits with S_i, and S at the true digit (3 decimals)."""
+        top = np.argsort(-self.probs, kind="stable")[:3]
+        rows = "".join(f"<tr><td>{i}</td><td>{self.probs[i]:.3f}</td></tr>" for i in top)
+        style = "font-family: monospace; font-size: 14px; line-height: 1.3; border-spacing: 12px 1px"
+        return (
+            f'<table style="{style}"><tr><th>digit</th><th>S</th></tr>{rows}</table>'
+            f"<div style='font-family: monospace; font-size: 14px'>S at the true digit {self.label}: "
+            f"{self.probs[self.label]:.3f}</div>"
+        )
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)

@@ -1,0 +1,171 @@
+"""Figures for the digits notebook, all on ``matplotlib.figure.Figure`` (never pyplot's global state).
+
+Static figures (a gallery of images, the confusion matrix, the reliability diagram) are plain
+``Figure`` objects that Jupyter shows inline. :class:`DigitsFigure` is the explorer's figure: a
+:class:`~course_utils.plots.BlitFigure` whose axes are drawn once and whose images and bars are
+redrawn per frame and sent to the browser as PNG bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .digits import SIDE, Reliability
+from .plots import S_COLOR, Y_COLOR, BlitFigure, _freeze_layout
+
+# One colour per reliability curve, the same in every figure (Okabe-Ito).
+CURVE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+
+
+def _images(images, name: str = "images") -> np.ndarray:
+    arr = np.asarray(images, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != SIDE * SIDE or arr.shape[0] == 0:
+        raise ValueError(f"{name} must have shape (n, {SIDE * SIDE}) (rows of 8 x 8 pixels), got {arr.shape}")
+    return arr
+
+
+def digits_gallery_figure(
+    images, titles: Sequence[str] | None = None, ncols: int = 10, cell_inches: float = 1.05
+) -> Figure:
+    """Images (n, 64) as a grid of 8 x 8 pictures, dark ink on white, each with an optional title."""
+    arr = _images(images)
+    n = arr.shape[0]
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"titles must have one entry per image ({n}), got {len(titles)}")
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be an integer >= 1, got {ncols!r}")
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    extra = 0.35 if titles is not None else 0.0
+    fig = Figure(figsize=(cell_inches * ncols, (cell_inches + extra) * nrows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    for k, ax in enumerate(axes):
+        ax.set_axis_off()
+        if k < n:
+            ax.imshow(arr[k].reshape(SIDE, SIDE), cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
+            if titles is not None:
+                ax.set_title(titles[k], fontsize=10)
+    return fig
+
+
+def confusion_matrix_figure(C, title: str = "") -> Figure:
+    """C (K, K) counts as a heat map with each count written in its cell; rows = true class."""
+    C = np.asarray(C)
+    if C.ndim != 2 or C.shape[0] != C.shape[1] or not np.issubdtype(C.dtype, np.integer):
+        raise ValueError(f"C must be a square matrix of integer counts, got shape {C.shape} dtype {C.dtype}")
+    K = C.shape[0]
+    fig = Figure(figsize=(4.6, 3.8), layout="constrained")
+    ax = fig.add_subplot()
+    # Off-diagonal cells are the errors: scale the colours to them so a count of 2 is visible.
+    off = C[~np.eye(K, dtype=bool)]
+    vmax = max(int(off.max()) if off.size else 1, 1)
+    ax.imshow(np.where(np.eye(K, dtype=bool), 0, C), cmap="Reds", vmin=0, vmax=vmax)
+    for i in range(K):
+        for j in range(K):
+            if C[i, j]:
+                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=9,
+                        color="black" if i == j or C[i, j] < 0.6 * vmax else "white",
+                        fontweight="bold" if i == j else "normal")
+    ax.set_xticks(range(K))
+    ax.set_yticks(range(K))
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title or "confusion matrix (diagonal: correct; red: errors)")
+    return fig
+
+
+def reliability_figure(curves: Mapping[str, Reliability], title: str = "") -> Figure:
+    """Reliability diagram: accuracy against mean confidence per bin, one line per named curve.
+
+    The dashed diagonal is perfect calibration; below it the model is overconfident, above it
+    underconfident. Marker area grows with the number of samples in the bin. The legend gives each
+    curve's ECE.
+    """
+    if not curves:
+        raise ValueError("curves must name at least one Reliability")
+    fig = Figure(figsize=(4.6, 3.7), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], "--", color="0.5", lw=1, label="calibrated")
+    for (name, rel), color in zip(curves.items(), CURVE_COLORS, strict=False):
+        if not isinstance(rel, Reliability):
+            raise TypeError(f"curves[{name!r}] must be a Reliability, got {type(rel).__name__}")
+        filled = rel.counts > 0
+        total = rel.counts.sum()
+        ax.plot(rel.confidence[filled], rel.accuracy[filled], "-", color=color, lw=2,
+                label=f"{name}\n(ECE {100 * rel.ece:.1f} %)")
+        ax.scatter(rel.confidence[filled], rel.accuracy[filled], s=20 + 600 * rel.counts[filled] / total,
+                   color=color, edgecolors="black", linewidths=0.5, zorder=3)
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(r"confidence $\max_i S_i$ (mean in each bin)")
+    ax.set_ylabel("accuracy in the bin")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title(title or "reliability diagram (marker area: samples in the bin)")
+    ax.set_aspect("equal")
+    return fig
+
+
+class DigitsFigure(BlitFigure):
+    """The digits explorer's three panels: the image; S against y for the 10 classes; dLoss/dx as 8 x 8.
+
+    The gradient map is shown divided by its largest magnitude (colour scale fixed to [-1, 1], so
+    nothing static is ever redrawn); the magnitude itself is in the explorer's readout. Red pixels:
+    making them darker raises the loss; blue: darker lowers it. Sized like the other explorers:
+    15.5 x 4.2 in at 72 dpi is 1116 x 302 px, shown unscaled on a 1280 x 720 slide.
+    """
+
+    FIGSIZE = (15.5, 4.2)
+    TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 17, 15, 14, 14
+
+    def __init__(self, K: int = 10, dpi: int = 72) -> None:
+        fig = Figure(figsize=self.FIGSIZE, dpi=dpi, layout="constrained")
+        super().__init__(fig)
+        self.K = K
+        ax_i, ax_s, ax_g = fig.subplots(1, 3, width_ratios=[1, 2.2, 1.25])
+        for ax in (ax_i, ax_s, ax_g):
+            ax.tick_params(labelsize=self.TICK_SIZE)
+        blank = np.zeros((SIDE, SIDE))
+        self.image = ax_i.imshow(blank, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        ax_i.set_xticks([])
+        ax_i.set_yticks([])
+        ax_i.set_title("test image $x$", fontsize=self.TITLE_SIZE)
+
+        x = np.arange(K)
+        w = 0.4
+        ax_s.set_ylim(0, 1.3)  # the legend lives in the top 0.3, clear of every bar
+        ax_s.set_yticks(np.linspace(0, 1, 6))
+        ax_s.set_xticks(x, [str(i) for i in x])
+        ax_s.set_xlabel("digit i", fontsize=self.LABEL_SIZE)
+        ax_s.set_title(r"$S = \mathrm{softmax}(z/T)$ against $y$", fontsize=self.TITLE_SIZE)
+        self.s_bars = ax_s.bar(x - w / 2, np.zeros(K), w, color=S_COLOR, label="$S$")
+        self.y_bars = ax_s.bar(x + w / 2, np.zeros(K), w, color=Y_COLOR, label="$y$ (true digit)")
+        ax_s.legend(loc="upper left", fontsize=self.LEGEND_SIZE, ncols=2, frameon=False, borderaxespad=0.2)
+
+        self.grad_image = ax_g.imshow(blank, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
+        ax_g.set_xticks([])
+        ax_g.set_yticks([])
+        ax_g.set_title(r"$\partial Loss/\partial x$ (scaled to $\pm 1$)", fontsize=self.TITLE_SIZE)
+        colorbar = fig.colorbar(self.grad_image, ax=ax_g, shrink=0.9, ticks=[-1, 0, 1])
+        colorbar.ax.tick_params(labelsize=self.TICK_SIZE)
+        for ax in (ax_i, ax_g):  # the pictures need no frame
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+        _freeze_layout(fig)
+        self.add_dynamic(self.image, *self.s_bars, *self.y_bars, self.grad_image)
+
+    def update(self, x: np.ndarray, S: np.ndarray, y: np.ndarray, grad: np.ndarray) -> None:
+        """Show image x (64,), probabilities S (K,), labels y (K,) and dLoss/dx (64,); no drawing yet."""
+        with self.lock:
+            self.image.set_data(np.asarray(x).reshape(SIDE, SIDE))
+            for i in range(self.K):
+                self.s_bars[i].set_height(S[i])
+                self.y_bars[i].set_height(y[i])
+            scale = float(np.max(np.abs(grad)))
+            shown = np.asarray(grad) / scale if scale > 0 else np.zeros_like(grad)
+            self.grad_image.set_data(shown.reshape(SIDE, SIDE))
+
