@@ -94,6 +94,17 @@ def integer_labels(labels, name: str = "labels") -> np.ndarray:
     raise TypeError(f"{name} must be integer class labels, got dtype {arr.dtype}")
 
 
+def class_labels(labels, num_classes: int, num_samples: int | None = None, name: str = "labels") -> np.ndarray:
+    """Integer class labels in 0..K-1 (K = ``num_classes``), one per sample when ``num_samples`` is given."""
+    labels = integer_labels(labels, name)
+    check_label_range(labels, num_classes, name)
+    if num_samples is not None and labels.shape != (num_samples,):
+        raise ValueError(
+            f"{name} must have shape ({num_samples},), one class per row of X, got {labels.shape}"
+        )
+    return labels
+
+
 def check_label_range(labels: np.ndarray, num_classes: int, name: str = "labels") -> None:
     if labels.size and labels.min() < 0:
         raise ValueError(f"{name} must be >= 0, got {labels.min()}")
@@ -105,13 +116,17 @@ def integer(value, name: str, low: int | None = None, high: int | None = None) -
     """An integer (not a bool) in [low, high]; a non-integer is a TypeError, one out of range a ValueError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    return int(_in_range(value, name, low, high))
+
+
+def _in_range(value, name: str, low, high):
     if low is not None and high is not None and not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+        raise ValueError(f"{name} must be between {low} and {high}, got {value!r}")
     if low is not None and value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value}")
+        raise ValueError(f"{name} must be >= {low}, got {value!r}")
     if high is not None and value > high:
-        raise ValueError(f"{name} must be <= {high}, got {value}")
-    return int(value)
+        raise ValueError(f"{name} must be <= {high}, got {value!r}")
+    return value
 
 
 def positive_int(value, name: str) -> int:
@@ -125,16 +140,16 @@ def seed(value, name: str = "seed") -> int:
 
 
 def number(value, name: str, low: float | None = None, high: float | None = None) -> float:
-    """A finite real number (not a bool) in [low, high]."""
+    """A finite real number (not a bool) in [low, high]; a non-number is a TypeError."""
+    if not np.isfinite(_real(value, name)):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(_in_range(value, name, low, high))
+
+
+def _real(value, name: str):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if low is not None and value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value!r}")
-    if high is not None and value > high:
-        raise ValueError(f"{name} must be <= {high}, got {value!r}")
-    return float(value)
+    return value
 
 
 def non_negative_number(value, name: str) -> float:
@@ -144,10 +159,9 @@ def non_negative_number(value, name: str) -> float:
 
 def positive_number(value, name: str) -> float:
     """A finite real number > 0 (a learning rate, a temperature, a slider limit, a step size)."""
-    value = number(value, name)
-    if not value > 0:
+    if not (np.isfinite(_real(value, name)) and value > 0):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return value
+    return float(value)
 
 
 def choice(value, options: tuple, name: str):
@@ -155,6 +169,14 @@ def choice(value, options: tuple, name: str):
     if not isinstance(value, str) or value not in options:
         raise ValueError(f"{name} must be one of {options}, got {value!r}")
     return value
+
+
+def each(check: Callable, values: dict, **options) -> tuple:
+    """``check(value, name, **options)`` for every name and value of ``values``; the checked values in order.
+
+    ``noise, turns = each(number, {"noise": noise, "turns": turns}, low=0)``
+    """
+    return tuple(check(value, name, **options) for name, value in values.items())
 
 
 def check_reduction(reduction) -> str:

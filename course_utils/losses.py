@@ -21,6 +21,7 @@ from ._checks import (
     check_finite,
     check_label_range,
     check_probabilities,
+    class_labels,
     check_reduction,
     integer_labels,
     positive_int,
@@ -35,8 +36,7 @@ def one_hot(labels, num_classes: int) -> np.ndarray:
     float64, with K = ``num_classes``.
     """
     num_classes = positive_int(num_classes, "num_classes")
-    labels = integer_labels(labels, "labels")
-    check_label_range(labels, num_classes, "labels")
+    labels = class_labels(labels, num_classes)
     return np.eye(num_classes, dtype=np.float64)[labels]
 
 
@@ -177,18 +177,22 @@ def cross_entropy_with_logits_and_grad(z, y, reduction: str = "mean") -> tuple:
     z2 = z.reshape(-1, z.shape[-1])  # one sample (K,) is a batch of one
     y2 = y.reshape(z2.shape[0], -1) if kind == "dense" else y.reshape(-1)
     N, K = z2.shape
-    scale = 1.0 / N if reduction == "mean" else 1.0  # the mean's 1/N, applied to the gradient too
+    divisor = N if reduction == "mean" and z.ndim == 2 else None  # the mean's 1/N, in the gradient too
     grad = np.empty_like(z2)
     losses = np.empty(N, dtype=z.dtype)
     rows = max(1, ROWS_PER_BLOCK_ELEMENTS // K)
     for start in range(0, N, rows):
         block = slice(start, start + rows)
-        losses[block] = _loss_and_grad_block(z2[block], kind, y2[block], grad[block], scale)
+        losses[block] = _loss_and_grad_block(z2[block], kind, y2[block], grad[block], divisor)
     return _reduce(losses.reshape(z.shape[:-1]), reduction), grad.reshape(z.shape)
 
 
-def _loss_and_grad_block(z: np.ndarray, kind: str, y: np.ndarray, out: np.ndarray, scale: float):
-    """Rows z (B, K) with labels y: write scale * dLoss/dz into ``out`` and return the B losses."""
+def _loss_and_grad_block(z: np.ndarray, kind: str, y: np.ndarray, out: np.ndarray, divisor: int | None):
+    """Rows z (B, K) with labels y: write dLoss/dz (divided by ``divisor``) into ``out``, return the B losses.
+
+    The same operations in the same order as :func:`cross_entropy_with_logits` and
+    :func:`cross_entropy_grad` for integer labels, so training gives the same numbers to the bit.
+    """
     m = z.max(axis=1, keepdims=True)  # NaN if a row holds a NaN, inf if it holds +inf
     if not np.all(np.isfinite(m)):
         check_finite(z.max(), "z")
@@ -201,17 +205,20 @@ def _loss_and_grad_block(z: np.ndarray, kind: str, y: np.ndarray, out: np.ndarra
         y_dot_shifted = shifted[rows, y]  # sum_i y_i (z_i - m) for one-hot y
         y_sum = 1.0
     elif extreme:  # z_i - m = -inf somewhere: leave out the terms with y_i = 0 (0 log 0 = 0)
-        y_dot_shifted = _per_sample_nll(shifted, kind, y) * -1.0
+        y_dot_shifted = -_per_sample_nll(shifted, kind, y)
         y_sum = y.sum(axis=1)
     else:
         y_dot_shifted = np.einsum("nk,nk->n", y, shifted)
         y_sum = y.sum(axis=1)
     e = np.exp(shifted, out=out)
-    s = e.sum(axis=1)
-    loss = y_sum * np.log(s) - y_dot_shifted
-    e *= ((y_sum * scale) / s)[:, None]  # scale * S * sum_i y_i
+    s = e.sum(axis=1, keepdims=True)
+    loss = y_sum * np.log(s[:, 0]) - y_dot_shifted
+    S = np.divide(e, s, out=out)
     if kind == "index":
-        e[rows, y] -= scale
+        S[rows, y] -= 1  # S - y
     else:
-        e -= scale * y if scale != 1.0 else y
+        S *= y_sum[:, None]
+        S -= y  # S * sum_i y_i - y
+    if divisor is not None:
+        S /= divisor
     return loss

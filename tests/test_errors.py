@@ -155,8 +155,9 @@ def test_bad_one_hot(labels, num_classes, error, message):
         (-1e-6, ValueError, "eps must be a positive finite number"),
         (float("nan"), ValueError, "eps must be a positive finite number"),
         (float("inf"), ValueError, "eps must be a positive finite number"),
-        ("1e-6", TypeError, "eps must be a positive number, got str"),
-        (None, TypeError, "eps must be a positive number, got NoneType"),
+        ("1e-6", TypeError, "eps must be a number, got str"),
+        (None, TypeError, "eps must be a number, got NoneType"),
+        (True, TypeError, "eps must be a number, got bool"),
     ],
 )
 def test_bad_eps(eps, error, message):

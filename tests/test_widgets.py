@@ -263,7 +263,7 @@ def test_scrubbing_and_sample_change_update_the_picture(bx):
 
 
 def test_learning_rate_change_retrains_from_the_same_seed(bx):
-    default = list(bx.history)
+    default, default_accuracy = list(bx.history), bx.run.accuracy[-1]
     bx.step_slider.value = 100
     for lr in (bx.lr_slider.min, bx.lr_slider.max):  # exponents: 10**-2 and 10**1
         bx.lr_slider.value = 10.0**lr
@@ -273,9 +273,11 @@ def test_learning_rate_change_retrains_from_the_same_seed(bx):
         assert bx.step_slider.value == 100 and bx.loss == bx.history[100]
     too_small, too_large = BackpropExplorer(lr=0.01), BackpropExplorer(lr=10.0)
     assert too_small.history[-1] > 0.75 and too_small.run.accuracy[-1] < 0.6, "lr 0.01: far from trained"
-    assert too_large.run.accuracy[-1] < 0.6 and max(too_large.history) > 5 * too_large.history[0], (
-        "lr 10 diverges"
-    )
+    # lr 10 diverges: the loss blows up. Where it ends is chaotic (an ulp of difference between
+    # machines or BLAS threads moves the final accuracy between about 0.6 and 0.75), so the claim
+    # about accuracy is only that it stays far below the default run's.
+    assert max(too_large.history) > 5 * too_large.history[0], "lr 10 diverges"
+    assert too_large.run.accuracy[-1] < default_accuracy - 0.15
     bx.lr_slider.value = 2.0
     np.testing.assert_array_equal(bx.history, default)
 
