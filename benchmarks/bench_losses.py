@@ -90,7 +90,9 @@ def main() -> None:
         tol = 1e-4 if dtype == np.float32 else 1e-10
         for other in (separate_step, naive_step):
             loss_other, grad_other = other(z, labels)
-            assert abs(loss_ours - loss_other) < tol * loss_ours and np.allclose(grad_ours, grad_other, atol=tol)
+            assert abs(loss_ours - loss_other) < tol * loss_ours and np.allclose(
+                grad_ours, grad_other, atol=tol
+            )
         if torch is not None:
             zt = torch.from_numpy(z)
             yt = torch.from_numpy(labels)

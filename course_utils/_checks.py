@@ -94,7 +94,9 @@ def integer_labels(labels, name: str = "labels") -> np.ndarray:
     raise TypeError(f"{name} must be integer class labels, got dtype {arr.dtype}")
 
 
-def class_labels(labels, num_classes: int, num_samples: int | None = None, name: str = "labels") -> np.ndarray:
+def class_labels(
+    labels, num_classes: int, num_samples: int | None = None, name: str = "labels"
+) -> np.ndarray:
     """Integer class labels in 0..K-1 (K = ``num_classes``), one per sample when ``num_samples`` is given."""
     labels = integer_labels(labels, name)
     check_label_range(labels, num_classes, name)

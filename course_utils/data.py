@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import each, integer, number, seed as check_seed
+from ._checks import each, integer, number
+from ._checks import seed as check_seed
 
 
 def make_spirals(

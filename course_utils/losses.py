@@ -21,8 +21,8 @@ from ._checks import (
     check_finite,
     check_label_range,
     check_probabilities,
-    class_labels,
     check_reduction,
+    class_labels,
     integer_labels,
     positive_int,
 )

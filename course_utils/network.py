@@ -11,7 +11,8 @@ Z = A W + b with W of shape (n_in, n_out) and b of shape (n_out,).
 The backward pass starts where notebook 03 ended: dLoss/dz = (S - y) / N comes from
 :func:`course_utils.cross_entropy_grad`, or with the loss from one softmax from
 :func:`course_utils.cross_entropy_with_logits_and_grad` (what :func:`train` uses); the caller
-passes it to :meth:`MLP.backward`, and this module never forms S - y itself. From there, layer by layer, l = L .. 1:
+passes it to :meth:`MLP.backward`, and this module never forms S - y itself. From there,
+layer by layer, l = L .. 1:
 
     dW_l     = A_{l-1}^T dZ_l                 (n_in, n_out), summed over the batch
     db_l     = sum_n dZ_l[n]                  (n_out,)
@@ -263,6 +264,10 @@ def _check_training(net, X, labels, lr, steps, snapshot_every) -> tuple:
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
     X = net.check_inputs(X)
     labels = net.check_labels(labels, X.shape[0])
-    return X, labels, positive_number(lr, "lr"), integer(steps, "steps", low=0), positive_int(
-        snapshot_every, "snapshot_every"
+    return (
+        X,
+        labels,
+        positive_number(lr, "lr"),
+        integer(steps, "steps", low=0),
+        positive_int(snapshot_every, "snapshot_every"),
     )

@@ -88,7 +88,9 @@ class LogitsExplorer:
         dpi: int = 72,
     ) -> None:
         K, dpi = integer(K, "K", 2, 10), positive_int(dpi, "dpi")  # one slider per class
-        logit_max, t_min, t_max = each(positive_number, {"logit_max": logit_max, "t_min": t_min, "t_max": t_max})
+        logit_max, t_min, t_max = each(
+            positive_number, {"logit_max": logit_max, "t_min": t_min, "t_max": t_max}
+        )
         _check_ranges(t_min, t_max, smoothing_max)
         self.K = K
         self._lock = threading.RLock()

@@ -89,7 +89,8 @@ def test_backprop_figure_fits_a_projected_slide():
     for ax in axes:  # the drawn titles, labels, tick labels and legend of each panel
         box = ax.get_tightbbox(renderer)
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, (
-            f"panel {ax.get_title()!r} is cut off: {box} outside {frame}")
+            f"panel {ax.get_title()!r} is cut off: {box} outside {frame}"
+        )
     tick_sizes = [t.get_fontsize() for ax in axes for t in ax.get_xticklabels() + ax.get_yticklabels()]
     assert min(tick_sizes) >= 16
     assert min(ax.title.get_fontsize() for ax in axes) >= 19
@@ -107,7 +108,8 @@ def test_logits_figure_is_as_tall_as_before_and_sharp_on_a_projected_slide():
     for ax in figure.fig.axes:  # the three panels and the colour bar
         box = ax.get_tightbbox(renderer)
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, (
-            f"panel {ax.get_title()!r} is cut off: {box} outside {frame}")
+            f"panel {ax.get_title()!r} is cut off: {box} outside {frame}"
+        )
         sizes = [t.get_fontsize() for t in ax.get_xticklabels() + ax.get_yticklabels()]
         assert min(sizes) >= 14.75, "10 pt ticks x 1116/756"
     assert min(ax.title.get_fontsize() for ax in figure.fig.axes[:3]) >= 17.7, "12 pt titles x 1116/756"
