@@ -52,6 +52,7 @@ def extensions(text: str) -> dict[str, tuple[str, str, str]]:
     }
 
 
+@pytest.mark.slow  # starts `jupyter labextension list`
 def test_no_extension_is_incompatible_or_disabled(listing: str) -> None:
     found = extensions(listing)
     assert found, f"no extension parsed from:\n{listing}"
@@ -60,6 +61,7 @@ def test_no_extension_is_incompatible_or_disabled(listing: str) -> None:
     assert "incompatible" not in listing.lower(), listing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_required_extension_is_installed(name: str, listing: str) -> None:
     assert name in extensions(listing), f"{name} missing ({REQUIRED[name]}):\n{listing}"

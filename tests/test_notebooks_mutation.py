@@ -185,6 +185,7 @@ def test_every_mutant_changes_something_and_every_notebook_is_covered():
     assert {nb for m in MUTANTS for nb in m.notebooks} == set(NOTEBOOKS)
 
 
+@pytest.mark.slow  # runs a notebook per mutant
 @pytest.mark.parametrize(("mutant", "notebook"), CASES)
 def test_notebook_fails_on_mutant(mutant: Mutant, notebook: str, tmp_path: Path, monkeypatch):
     pythonpath = make_mutant(mutant, tmp_path)

@@ -73,6 +73,7 @@ def test_there_are_notebooks_to_export() -> None:
     assert NOTEBOOKS, "no notebooks found in notebooks/"
 
 
+@pytest.mark.slow  # exports every deck with nbconvert
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_deck_has_the_slides_of_its_notebook(notebook: Path, decks: dict[str, Path]) -> None:
     deck = export_slides.deck_path(notebook, Path())
