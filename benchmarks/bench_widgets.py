@@ -9,7 +9,7 @@ The naive baseline is what a notebook usually does: an ``ipywidgets.interactive`
 builds a brand-new pyplot figure each time and renders it to PNG (what the inline backend sends),
 drawing the same panels from the same numbers.
 
-Targets (issue 4): LogitsExplorer update <= 20 ms, BackpropExplorer scrub <= 30 ms, retrain on a
+Targets: LogitsExplorer update <= 20 ms, BackpropExplorer scrub <= 30 ms, retrain on a
 learning-rate change <= 1 s (medians). A script, not a test: timings depend on the machine.
 """
 

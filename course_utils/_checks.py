@@ -176,7 +176,7 @@ def choice(value, options: tuple, name: str):
 def each(check: Callable, values: dict, **options) -> tuple:
     """``check(value, name, **options)`` for every name and value of ``values``; the checked values in order.
 
-    ``noise, turns = each(number, {"noise": noise, "turns": turns}, low=0)``
+    ``n_per_class, K = each(integer, {"n_per_class": n_per_class, "K": K}, low=2)``
     """
     return tuple(check(value, name, **options) for name, value in values.items())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import each, integer, number
+from ._checks import each, integer, non_negative_number
 from ._checks import seed as check_seed
 
 
@@ -22,7 +22,7 @@ def make_spirals(
     integer ``labels`` of shape (N,) with values 0..K-1, sorted by class. Same ``seed``, same data.
     """
     n_per_class, K = each(integer, {"n_per_class": n_per_class, "K": K}, low=2)  # 2 points, 2 classes
-    noise, turns = each(number, {"noise": noise, "turns": turns}, low=0)
+    noise, turns = each(non_negative_number, {"noise": noise, "turns": turns})
     rng = np.random.default_rng(check_seed(seed))
     r = np.linspace(0.0, 1.0, n_per_class)
     X = np.empty((K * n_per_class, 2))

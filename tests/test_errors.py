@@ -181,3 +181,48 @@ def test_relative_error_bad_input():
         relative_error([np.nan], [1.0])
     with pytest.raises(TypeError, match="b must be an array of numbers, got None"):
         relative_error([1.0], None)
+
+
+# One kind of mistake, one exception type, whichever public function it is made with.
+
+
+def _counts_given_as_floats():
+    from course_utils.data import make_spirals
+    from course_utils.network import MLP, train
+    from course_utils.plots import computational_graph_figure
+    from course_utils.symbolic import logit_symbols
+
+    X, labels = make_spirals(n_per_class=5)
+    net = MLP([2, 3, 3])
+    return {
+        "num_classes": lambda: one_hot([0, 1], 2.0),
+        "n_per_class": lambda: make_spirals(n_per_class=10.0),
+        "K": lambda: make_spirals(K=3.0),
+        "seed": lambda: MLP([2, 3], seed=1.0),
+        r"sizes\[1\]": lambda: MLP([2, 3.0, 3]),
+        "steps": lambda: train(net, X, labels, lr=0.1, steps=2.5),
+        "snapshot_every": lambda: train(net, X, labels, lr=0.1, steps=2, snapshot_every=1.0),
+        "num_layers": lambda: computational_graph_figure(2.0),
+        "K ": lambda: logit_symbols(3.0),
+    }
+
+
+@pytest.mark.parametrize("name", list(_counts_given_as_floats()))
+def test_a_non_integer_count_is_a_type_error_everywhere(name):
+    call = _counts_given_as_floats()[name]
+    with pytest.raises(TypeError, match=f"{name.strip()} must be an integer"):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: one_hot([0], 0), "num_classes must be >= 1"),
+        (lambda: __import__("course_utils.data").data.make_spirals(seed=-1), "seed must be >= 0"),
+        (lambda: __import__("course_utils.data").data.make_spirals(noise=-0.1), "noise must be >= 0"),
+        (lambda: numerical_gradient(lambda v: 0.0, [1.0], eps=-1.0), "eps must be a positive finite number"),
+    ],
+)
+def test_a_number_out_of_range_is_a_value_error_everywhere(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
