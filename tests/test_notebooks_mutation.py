@@ -121,6 +121,13 @@ MUTANTS = [
         "grad[:, y] -= 1",
         ("03",),
     ),
+    Mutant(
+        "fused-grad-forgets-1/N",
+        "losses.py",
+        "S /= divisor",
+        "S /= 1",
+        ("04",),
+    ),
     # gradcheck.py
     Mutant(
         "numerical_gradient-forgets-the-2",
@@ -140,7 +147,7 @@ MUTANTS = [
     Mutant(
         "backward-forgets-the-tanh-derivative",
         "network.py",
-        "dZ = dA_prev * self._dphi_from_output(A_prev)",
+        "dZ = dA_prev * self.dphi_from_output(A_prev)",
         "dZ = dA_prev",
         ("04",),
     ),
