@@ -58,6 +58,13 @@ def check_finite(summary, name: str) -> None:
         raise ValueError(f"{name} contains NaN or inf; every entry must be a finite number")
 
 
+def probabilities(S, name: str = "S", max_ndim: int | None = 2) -> np.ndarray:
+    """``S`` as a float array of probabilities: finite, in [0, 1], rows summing to 1 (see below)."""
+    S = as_float_array(S, name, max_ndim=max_ndim)
+    check_probabilities(S, name)
+    return S
+
+
 def check_probabilities(S: np.ndarray, name: str = "S", atol: float = 1e-6) -> None:
     """Every entry in [0, 1] and every row (last axis) summing to 1 within ``atol``."""
     if np.any(S < 0):

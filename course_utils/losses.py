@@ -19,12 +19,10 @@ import numpy as np
 from ._checks import (
     as_float_array,
     check_finite,
-    check_label_range,
-    check_probabilities,
     check_reduction,
     class_labels,
-    integer_labels,
     positive_int,
+    probabilities,
 )
 from .softmax import _log_softmax, _log_softmax_at, _softmax
 
@@ -51,9 +49,7 @@ def _resolve_labels(y, shape: tuple, ref: str):
             raise ValueError(f"y has negative entries (min {y.min():.3g}); labels must be >= 0")
         return "dense", y
     if y_shape == shape[:-1]:
-        labels = integer_labels(y, "y")
-        check_label_range(labels, shape[-1], "y")
-        return "index", labels
+        return "index", class_labels(y, shape[-1], name="y")
     if len(y_shape) == len(shape) and y_shape[:-1] == shape[:-1]:
         why = f"y has {y_shape[-1]} classes per row but {ref} has K={shape[-1]}"
     elif len(shape) == 2 and len(y_shape) >= 1 and y_shape[0] != shape[0]:
@@ -99,8 +95,7 @@ def cross_entropy(S, y, reduction: str = "mean"):
     have logits: it never takes the log of a rounded probability.
     """
     check_reduction(reduction)
-    S = as_float_array(S, "S", max_ndim=2)
-    check_probabilities(S, "S")
+    S = probabilities(S, "S")
     kind, y = _resolve_labels(y, S.shape, "S")
     with np.errstate(divide="ignore"):  # log 0 = -inf is the documented answer
         log_S = np.log(S)

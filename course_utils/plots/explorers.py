@@ -86,7 +86,7 @@ class BackpropFigure(BlitFigure):
 
     Sized for a projector: 15.5 x 5.4 in at 72 dpi is 1116 x 388 px, the width JupyterLab's
     slideshow gives an output at 1280 x 720, so the PNG is shown at its own size there (sharp text,
-    fonts in points = pixels on screen) and the explorer with its controls is about 560 px tall.
+    fonts in points = pixels on screen) and the explorer with its controls is about 520 px tall.
     In a notebook the image shrinks to the cell's width with everything in proportion.
 
     :meth:`set_run` draws what stays fixed for one training run (axes limits, the whole loss curve
