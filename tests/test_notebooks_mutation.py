@@ -124,8 +124,8 @@ MUTANTS = [
     Mutant(
         "fused-grad-forgets-1/N",
         "losses.py",
-        "S /= divisor",
-        "S /= 1",
+        'scale = 1.0 / N if reduction == "mean" and z.ndim == 2 else 1.0',
+        "scale = 1.0",
         ("04",),
     ),
     # gradcheck.py
