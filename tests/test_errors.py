@@ -186,32 +186,45 @@ def test_relative_error_bad_input():
 # One kind of mistake, one exception type, whichever public function it is made with.
 
 
-def _counts_given_as_floats():
+COUNT_NAMES = [
+    "num_classes",
+    "n_per_class",
+    "K",
+    "seed",
+    r"sizes\[1\]",
+    "steps",
+    "snapshot_every",
+    "num_layers",
+    "K ",  # logit_symbols(K)
+]
+
+
+def _call_with_a_float_count(name):
     from course_utils.data import make_spirals
     from course_utils.network import MLP, train
     from course_utils.plots import computational_graph_figure
     from course_utils.symbolic import logit_symbols
 
-    X, labels = make_spirals(n_per_class=5)
-    net = MLP([2, 3, 3])
-    return {
+    if name in ("steps", "snapshot_every"):
+        X, labels = make_spirals(n_per_class=5)
+        steps, every = (2.5, 1) if name == "steps" else (2, 1.0)
+        return train(MLP([2, 3, 3]), X, labels, lr=0.1, steps=steps, snapshot_every=every)
+    calls = {
         "num_classes": lambda: one_hot([0, 1], 2.0),
         "n_per_class": lambda: make_spirals(n_per_class=10.0),
         "K": lambda: make_spirals(K=3.0),
         "seed": lambda: MLP([2, 3], seed=1.0),
         r"sizes\[1\]": lambda: MLP([2, 3.0, 3]),
-        "steps": lambda: train(net, X, labels, lr=0.1, steps=2.5),
-        "snapshot_every": lambda: train(net, X, labels, lr=0.1, steps=2, snapshot_every=1.0),
         "num_layers": lambda: computational_graph_figure(2.0),
         "K ": lambda: logit_symbols(3.0),
     }
+    return calls[name]()
 
 
-@pytest.mark.parametrize("name", list(_counts_given_as_floats()))
+@pytest.mark.parametrize("name", COUNT_NAMES)
 def test_a_non_integer_count_is_a_type_error_everywhere(name):
-    call = _counts_given_as_floats()[name]
     with pytest.raises(TypeError, match=f"{name.strip()} must be an integer"):
-        call()
+        _call_with_a_float_count(name)
 
 
 @pytest.mark.parametrize(

@@ -58,8 +58,7 @@ def set_state_at_once(ex, z, T, c, eps):
     finally:
         for control in controls:
             control.observe(ex._on_change, names="value")
-    ex.true_class.value = (c + 1) % ex.K  # two real slider events: the callback runs as in a browser
-    ex.true_class.value = c
+    ex._on_change()  # what every control's observer runs
 
 
 # ---------------------------------------------------------------------------------------------
