@@ -76,14 +76,19 @@ def vendor(out: Path) -> None:
         return
     npm = shutil.which("npm")
     if npm is None:
-        raise SystemExit("--offline needs npm (Node.js) once, to fetch reveal.js and MathJax; install it or "
-                         "drop --offline")
+        raise SystemExit(
+            "--offline needs npm (Node.js) once, to fetch reveal.js and MathJax; install it or drop --offline"
+        )
     for folder in ("vendor", "@jupyter-widgets"):
         shutil.rmtree(out / folder, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         print(f"fetching {', '.join(VENDOR)} from the npm registry", flush=True)
-        packed = subprocess.run([npm, "pack", "--silent", "--pack-destination", tmp, *VENDOR],
-                                check=True, capture_output=True, text=True).stdout.split()
+        packed = subprocess.run(
+            [npm, "pack", "--silent", "--pack-destination", tmp, *VENDOR],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
         for i, (tgz, target) in enumerate(zip(packed, VENDOR.values(), strict=True)):
             with tarfile.open(Path(tmp) / tgz) as tar:
                 tar.extractall(Path(tmp) / str(i), filter="data")
@@ -122,8 +127,9 @@ def export(paths: list[Path], out: Path = OUT, offline: bool = False) -> list[Pa
     slides = exporter(offline)
     decks = []
     for path in paths:
-        body, _ = slides.from_notebook_node(nbformat.read(path, as_version=4),
-                                            resources={"metadata": {"name": path.stem}})
+        body, _ = slides.from_notebook_node(
+            nbformat.read(path, as_version=4), resources={"metadata": {"name": path.stem}}
+        )
         deck = deck_path(path, out)
         deck.write_text(body, encoding="utf-8")
         decks.append(deck)
@@ -132,13 +138,18 @@ def export(paths: list[Path], out: Path = OUT, offline: bool = False) -> list[Pa
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to export (default: all)")
-    parser.add_argument("--offline", action="store_true",
-                        help="copy reveal.js, MathJax etc. next to the decks so they open with no network")
-    parser.add_argument("--out", type=Path, default=OUT,
-                        help=f"output folder (default: {OUT.relative_to(ROOT)})")
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="copy reveal.js, MathJax etc. next to the decks so they open with no network",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=OUT, help=f"output folder (default: {OUT.relative_to(ROOT)})"
+    )
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.notebooks] or notebooks()
     if not paths:
