@@ -113,3 +113,17 @@ def test_logits_figure_is_as_tall_as_before_and_sharp_on_a_projected_slide():
         sizes = [t.get_fontsize() for t in ax.get_xticklabels() + ax.get_yticklabels()]
         assert min(sizes) >= 14.75, "10 pt ticks x 1116/756"
     assert min(ax.title.get_fontsize() for ax in figure.fig.axes[:3]) >= 17.7, "12 pt titles x 1116/756"
+
+
+def test_a_learning_rate_has_one_colour_in_every_loss_figure():
+    from course_utils.plots import learning_rate_color, loss_curves_figure
+
+    first = loss_curves_figure({2.0: [1.0, 0.5], 0.5: [1.0, 0.8]})
+    second = loss_curves_figure({0.01: [1.0, 0.9], 0.5: [1.0, 0.8], 2.0: [1.0, 0.5], 10.0: [1.0, 9.0]})
+    colours = [
+        {line.get_label(): line.get_color() for line in f.axes[0].get_lines()} for f in (first, second)
+    ]
+    for label in ("lr = 2.0", "lr = 0.5"):
+        assert colours[0][label] == colours[1][label] != (0, 0, 0, 0), label
+    assert len({tuple(c) for c in colours[1].values()}) == 4, "four rates, four colours"
+    assert learning_rate_color(0.01) != learning_rate_color(10.0)

@@ -4,7 +4,7 @@
     python3 tools/check_notebooks.py [NOTEBOOK ...]     # default: every notebook under notebooks/
 
 Fails (exit 1, one line per problem) on what an editor or a run leaves behind by accident:
-cell metadata other than the slide type, tags and nbgrader's (execution timestamps,
+cell metadata other than the slide type, tags and nbgrader's (its cell locks included) (execution timestamps,
 ``ExecuteTime``, ``collapsed``, ``scrolled``, ``trusted``, ...); notebook metadata other than the
 kernel, the language, the slideshow toolbar and the widget state the stored widget views need; an
 error in a stored output; code cells not run top to bottom in one fresh kernel (execution counts
@@ -19,7 +19,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CELL_KEYS = {"slideshow", "tags", "nbgrader"}
+CELL_KEYS = {
+    "slideshow",
+    "tags",
+    "nbgrader",
+    "deletable",
+    "editable",
+}  # the last two: nbgrader's locked cells
 NOTEBOOK_KEYS = {"celltoolbar", "kernelspec", "language_info", "widgets"}
 
 

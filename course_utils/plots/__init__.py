@@ -13,7 +13,7 @@ Every public name is importable from ``course_utils.plots`` itself, as the noteb
 """
 
 from .blit import BlitFigure, freeze_layout
-from .colors import CLASS_COLORS, GRAD_COLOR, S_COLOR, Y_COLOR, class_colors
+from .colors import CLASS_COLORS, GRAD_COLOR, S_COLOR, Y_COLOR, class_colors, learning_rate_color
 from .explorers import BackpropFigure, LogitsFigure
 from .png import encode_png
 from .regions import grid_points, region_bounds, region_colors
@@ -34,6 +34,7 @@ __all__ = [
     "Y_COLOR",
     "GRAD_COLOR",
     "class_colors",
+    "learning_rate_color",
     "LogitsFigure",
     "BackpropFigure",
     "grid_points",

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
 from .._checks import positive_int
-from .colors import GRAD_COLOR, S_COLOR, class_colors
+from .colors import GRAD_COLOR, S_COLOR, class_colors, learning_rate_color, learning_rate_linestyle
 from .regions import grid_points, region_bounds, region_colors
 
 
@@ -208,12 +208,19 @@ def timing_figure(
     return fig
 
 
-def loss_curves_figure(histories: dict[str, Sequence[float]], title: str = "") -> Figure:
-    """One loss curve per label (e.g. per learning rate), log y axis."""
+def loss_curves_figure(histories: dict[float | str, Sequence[float]], title: str = "") -> Figure:
+    """One loss curve per key, log y axis. A number as key is a learning rate: the curve is labelled
+    "lr = <key>" and drawn in :func:`learning_rate_color` and :func:`learning_rate_linestyle`, the
+    same in every figure."""
     fig = Figure(figsize=(5.6, 3.6), layout="constrained")
     ax = fig.add_subplot()
-    for label, history in histories.items():
-        ax.semilogy(history, label=label)
+    for key, history in histories.items():
+        if isinstance(key, str):
+            ax.semilogy(history, label=key)
+        else:
+            ax.semilogy(
+                history, label=f"lr = {key}", color=learning_rate_color(key), ls=learning_rate_linestyle(key)
+            )
     ax.set_xlabel("step")
     ax.set_ylabel("mean cross-entropy")
     ax.set_title(title)

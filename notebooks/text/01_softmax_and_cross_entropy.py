@@ -158,6 +158,30 @@ assert np.isclose(loss, -np.log(0.6)), "only the true class's term survives"
 assert np.isclose(cross_entropy(S, y), loss), "course_utils.cross_entropy must agree"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A zero probability: $0 \cdot \log 0$
+#
+# Try the same by-hand formula on $S = [0.4,\ 0.0,\ 0.6]$ (still $y = [0, 0, 1]$): $\log 0 = -\infty$, and the wrong class's term becomes $0 \cdot (-\infty)$, which floating point calls **NaN** (not a number), with a warning.
+#
+# The loss uses the convention $0 \cdot \log 0 = 0$: a class with $y_i = 0$ contributes nothing, whatever $S_i$ is (and $p \log p \to 0$ as $p \to 0$). By hand: sum only over the classes with $y_i > 0$.
+
+# %% slideshow={"slide_type": "fragment"}
+S_zero = np.array([0.4, 0.0, 0.6])
+with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf, then 0 * -inf = NaN
+    naive = -np.sum(y * np.log(S_zero))
+kept = y > 0  # the convention 0 log 0 = 0: skip the classes with y_i = 0
+by_convention = -np.sum(y[kept] * np.log(S_zero[kept]))
+print(f"-np.sum(y * np.log(S))    = {naive}")
+print(f"only the terms with y > 0 = {by_convention:.3f}")
+print(f"cross_entropy(S, y)       = {cross_entropy(S_zero, y):.3f}")
+
+assert np.isnan(naive), "0 * log 0 evaluates to 0 * (-inf) = NaN in floating point"
+assert round(by_convention, 3) == 0.511, "the slide's loss: only -log(S_3) counts"
+assert np.isclose(cross_entropy(S_zero, y), by_convention), "course_utils uses 0 log 0 = 0"
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# `course_utils.cross_entropy` follows the convention. Only $S_c = 0$ at the **true** class makes the loss truly infinite: the model was certain and wrong.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it: logits for the slide's $S$
 #
 # The worked example above uses the probabilities $S = [0.1,\ 0.3,\ 0.6]$. Which logits give exactly those?
@@ -242,7 +266,7 @@ assert cross_entropy([0.0, 0.0, 1.0], y) == 0.0, "a perfect prediction costs not
 # Give the true class $p = 0.6$ and split the remaining $0.4$ differently between the two wrong classes, e.g. $[0.2, 0.2, 0.6]$ or $[0.4, 0.0, 0.6]$. Does the loss change? Why not?
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** The answer to the "try it": no, the loss is −log 0.6 = 0.511 whatever happens to the wrong classes, because their y_i are 0. The gradient with respect to the logits still pushes every wrong class down (notebook 03).
+# **Speaker notes.** The answer to the "try it": no, the loss is −log 0.6 = 0.511 whatever happens to the wrong classes, because their y_i are 0. The gradient with respect to the logits still pushes every wrong class down (notebook 03). With [0.4, 0.0, 0.6] the by-hand -np.sum(y * np.log(S)) gives NaN (the 0 · log 0 slide); cross_entropy gives 0.511.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why a naive softmax overflows

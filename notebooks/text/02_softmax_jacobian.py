@@ -20,13 +20,13 @@
 # By the end of this notebook you can
 #
 # 1. say why the derivative of softmax is a $K \times K$ **matrix**, and read the lecture's $\frac{\partial S}{\partial z}$ entry by entry;
-# 2. derive it with **SymPy** for $K = 3$ and simplify it to $\frac{\partial S_i}{\partial z_j} = S_i(\delta_{ij} - S_j)$, exactly the slide's matrix;
+# 2. derive it **by hand** with the quotient rule, $\frac{\partial S_i}{\partial z_j} = S_i(\delta_{ij} - S_j)$, exactly the slide's matrix, and let **SymPy** check it for $K = 3$;
 # 3. (optional) derive the same formula for **any** $K$ with `IndexedBase`, `Sum` and `KroneckerDelta`;
 # 4. turn the formula into numbers and **check** it against `course_utils.softmax_jacobian` and finite differences;
-# 5. explain four properties (symmetric, rows sum to 0, singular, positive semi-definite) and what each one means.
+# 5. explain three properties (symmetric, rows sum to 0, singular) and what each one means; (optional) a fourth, positive semi-definite.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** Notebook 01 ended with the loss; notebook 03 needs dLoss/dz, and the chain rule goes through this Jacobian. Here SymPy does the calculus; the quotient-rule derivation is on its own slide for those who want it by hand.
+# **Speaker notes.** Notebook 01 ended with the loss; notebook 03 needs dLoss/dz, and the chain rule goes through this Jacobian. The derivation is done by hand first (quotient rule, two cases); SymPy then repeats the calculus as a check, and the substitution z = log S only serves to read SymPy's answer in terms of S.
 # Every symbolic result is turned into numbers and compared with course_utils and with finite differences.
 
 # %% slideshow={"slide_type": "skip"}
@@ -55,7 +55,6 @@ from course_utils.symbolic import (
     lambdify_matrix,  # turns a SymPy matrix into a numpy function of the logits
     logit_symbols,  # the symbols z1, ..., zK
     probability_symbols,  # the symbols S1, ..., SK
-    slide_jacobian,  # the slide's matrix, entries S_i (delta_ij - S_j), kept factored
     softmax_jacobian_sym,  # the K x K Jacobian of softmax_sym(z) with respect to z
     softmax_sym,  # the column of S_i = e^{z_i} / sum_j e^{z_j}, in terms of z
 )
@@ -78,7 +77,22 @@ np.set_printoptions(precision=4, suppress=True)
 # **Row $i$** holds the derivatives of $S_i$; **column $j$** says how all the probabilities move when $z_j$ moves.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Softmax in SymPy, for $K = 3$
+# ## By hand first: the quotient rule
+#
+# With $\Sigma = \sum_k e^{z_k}$, note $\frac{\partial \Sigma}{\partial z_j} = e^{z_j}$.
+#
+# **Diagonal, $i = j$:** both numerator and denominator depend on $z_i$:
+#
+# $$\frac{\partial}{\partial z_i}\frac{e^{z_i}}{\Sigma} = \frac{e^{z_i}\,\Sigma - e^{z_i}\, e^{z_i}}{\Sigma^2} = S_i - S_i^2 = S_i(1 - S_i)$$
+#
+# **Off the diagonal, $i \ne j$:** only the denominator depends on $z_j$:
+#
+# $$\frac{\partial}{\partial z_j}\frac{e^{z_i}}{\Sigma} = \frac{0 \cdot \Sigma - e^{z_i}\, e^{z_j}}{\Sigma^2} = -S_i S_j$$
+#
+# **Both cases in one formula:** $\frac{\partial S_i}{\partial z_j} = S_i(\delta_{ij} - S_j)$, with the Kronecker delta $\delta_{ij} = 1$ if $i = j$ and $0$ otherwise. This is the slide's matrix; next, SymPy checks it.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The check: softmax in SymPy, for $K = 3$
 #
 # Three symbols $z_1, z_2, z_3$ and the column of probabilities $S_i = e^{z_i} / \sum_j e^{z_j}$:
 
@@ -123,7 +137,8 @@ display(equation(r"\frac{\partial S}{\partial z}", J_in_S))
 # (the **Kronecker delta**). In matrix form: $\frac{\partial S}{\partial z} = \operatorname{diag}(S) - S S^\top$, where $\operatorname{diag}(S)$ has $S_1, \dots, S_K$ on the diagonal and zeros elsewhere, and $S S^\top$ is the $K \times K$ matrix of products $S_i S_j$.
 
 # %% slideshow={"slide_type": "fragment"}
-J_slide = slide_jacobian(S)  # entries S_i (delta_ij - S_j), kept factored like the slide
+# the hand result, entry by entry: S_i (delta_ij - S_j), kept factored like the slide
+J_slide = sp.Matrix(3, 3, lambda i, j: S[i] * (sp.KroneckerDelta(i, j) - S[j]))
 display(equation(r"\frac{\partial S}{\partial z}", J_slide))
 
 assert (J_in_S - J_slide).expand() == sp.zeros(3, 3), "SymPy's Jacobian is the slide's matrix"
@@ -135,19 +150,6 @@ assert sp.simplify(J - J_slide_in_z) == sp.zeros(3, 3), "also true directly in t
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** The substitution z = log S sometimes worries students ("log of a probability is negative"). Logits can be negative; the point is that softmax(log S) = S for every probability vector S with all S_i > 0, so these logits are as good as any other logits that give the same S.
 # The second check (simplify(J − slide matrix in z) = 0) avoids the trick entirely.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The same result by hand (quotient rule)
-#
-# With $\Sigma = \sum_k e^{z_k}$, note $\frac{\partial \Sigma}{\partial z_j} = e^{z_j}$.
-#
-# **Diagonal, $i = j$:** both numerator and denominator depend on $z_i$:
-#
-# $$\frac{\partial}{\partial z_i}\frac{e^{z_i}}{\Sigma} = \frac{e^{z_i}\,\Sigma - e^{z_i}\, e^{z_i}}{\Sigma^2} = S_i - S_i^2 = S_i(1 - S_i)$$
-#
-# **Off the diagonal, $i \ne j$:** only the denominator depends on $z_j$:
-#
-# $$\frac{\partial}{\partial z_j}\frac{e^{z_i}}{\Sigma} = \frac{0 \cdot \Sigma - e^{z_i}\, e^{z_j}}{\Sigma^2} = -S_i S_j$$
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Optional: any number of classes $K$
@@ -250,7 +252,7 @@ assert error > 1e-3, "a single wrong entry must show up: relative_error takes th
 # Note what it *cannot* catch here: a transposed Jacobian, because this one is symmetric (next slide).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Four properties, and what they mean
+# ## Four properties, and what they mean (the fourth is optional)
 #
 # We check each one symbolically (for $K = 3$) and numerically (for the random logits above).
 
@@ -294,7 +296,7 @@ assert det == 0, "the Jacobian is singular"
 assert np.linalg.matrix_rank(J_course) == 2, "rank K - 1 = 2"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### 4. Positive semi-definite
+# ### Optional: 4. Positive semi-definite
 #
 # For any direction $x$, a short calculation (SymPy checks it below) gives
 #

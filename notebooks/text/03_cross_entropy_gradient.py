@@ -20,11 +20,12 @@
 # By the end of this notebook you can
 #
 # 1. derive $\frac{\partial Loss}{\partial S_i} = -\frac{y_i}{S_i}$;
-# 2. apply the chain rule as the lecture does, **row vector × Jacobian column**, for $z_1$, $z_2$ and $z_3$, and check every intermediate expression with SymPy;
-# 3. state the result for **any** labels, $\frac{\partial Loss}{\partial z_m} = S_m \sum_i y_i - y_m$, and say exactly where $\sum_i y_i = 1$ turns it into $S_m - y_m$;
-# 4. read the slide's two-case summary as intended (for the true class), and say why its second line fails for the other classes;
-# 5. compute the gradient for a batch and say where the $\frac{1}{N}$ goes;
-# 6. read the gradient: the true class's logit is pushed **up** by $1 - S_c$, every other logit **down** by its probability.
+# 2. apply the chain rule as the lecture does, **row vector × Jacobian column**, for $z_1$, $z_2$ and $z_3$, watch $S_i$ cancel term by term, and check every intermediate expression with SymPy;
+# 3. reach the same $S - y$ by a second route, through log-sum-exp in two lines, and say when each route is the useful one;
+# 4. state the result for **any** labels, $\frac{\partial Loss}{\partial z_m} = S_m \sum_i y_i - y_m$, and say exactly where $\sum_i y_i = 1$ turns it into $S_m - y_m$;
+# 5. read the slide's two-case summary as intended (for the true class), and say why its second line fails for the other classes;
+# 6. compute the gradient for a batch and say where the $\frac{1}{N}$ goes;
+# 7. read the gradient: the true class's logit is pushed **up** by $1 - S_c$, every other logit **down** by its probability.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** This is the payoff of notebooks 01 and 02: a 3×3 Jacobian and a vector of −y/S collapse into S − y.
@@ -47,7 +48,6 @@ from course_utils import (
     softmax_jacobian,
 )
 from course_utils.symbolic import (
-    chain_rule_equation,
     chain_rule_product,
     cross_entropy_sym,
     equation,
@@ -118,17 +118,38 @@ assert relative_error(fd, dLoss_dS_num) < 1e-8, "finite differences agree with -
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 2: the chain rule for $z_1$, as on the slide
 #
-# Row vector $\frac{\partial Loss}{\partial S}$ times column 1 of the Jacobian (how $S_1, S_2, S_3$ respond to $z_1$):
+# Row vector $\frac{\partial Loss}{\partial S}$ times column 1 of the Jacobian (how $S_1, S_2, S_3$ respond to $z_1$), one term per class:
 #
-# $$\begin{aligned}\frac{\partial Loss}{\partial z_1} &=
+# $$\frac{\partial Loss}{\partial z_1} =
 # \begin{bmatrix} -\frac{y_1}{S_1} & -\frac{y_2}{S_2} & -\frac{y_3}{S_3} \end{bmatrix}
-# \begin{bmatrix} S_1(1-S_1) \\ -S_2 S_1 \\ -S_3 S_1 \end{bmatrix}
-# \\ &= y_1(S_1 - 1) + y_2 S_1 + y_3 S_1\end{aligned}$$
+# \begin{bmatrix} S_1(1-S_1) \\ -S_2 S_1 \\ -S_3 S_1 \end{bmatrix}$$
+#
+# $$\begin{aligned}
+# &= -\frac{y_1}{S_1}\,S_1(1 - S_1) \;-\; \frac{y_2}{S_2}\,(-S_2 S_1) \;-\; \frac{y_3}{S_3}\,(-S_3 S_1) \\
+# &= -y_1(1 - S_1) + y_2 S_1 + y_3 S_1 \\
+# &= y_1(S_1 - 1) + y_2 S_1 + y_3 S_1 \\
+# &= S_1(y_1 + y_2 + y_3) - y_1 = S_1 \textstyle\sum_i y_i - y_1
+# \end{aligned}$$
+#
+# Line by line: the three terms; each $S_i$ **cancels**; the slide's expression; collect $S_1$. That is $S_1 - y_1$ when the labels sum to 1.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### SymPy confirms it, term by term
 
 # %% slideshow={"slide_type": "fragment"}
+J = sp.Matrix(3, 3, lambda i, j: S[i] * ((1 if i == j else 0) - S[j]))  # notebook 02
+# (-y_i / S_i) * dS_i/dz1, unevaluated: the cancellation stays visible
+terms = [sp.Mul(dLoss_dS[i], J[i, 0], evaluate=False) for i in range(3)]
+simplified = [sp.factor(t) for t in terms]  # S_i cancels in each
+display(equation(r"\text{terms}", sp.Matrix([terms]), sp.Matrix([simplified])))
+
 slide_z1 = y1 * (S1 - 1) + y2 * S1 + y3 * S1  # the slide's intermediate expression
-display(chain_rule_equation(1, S, y, slide_z1))  # row x column, SymPy's product, the slide's expression
-assert sp.expand(chain_rule_product(1, S, y) - slide_z1) == 0, "SymPy confirms the slide's expression for z1"
+expected_terms = [sp.expand(-y1 * (1 - S1)), y2 * S1, y3 * S1]
+assert [sp.expand(t) for t in simplified] == expected_terms, "each term, simplified"
+assert sp.expand(sum(terms) - slide_z1) == 0, "SymPy confirms the slide's z1 expression"
+assert sp.expand(sum(terms) - (S1 * (y1 + y2 + y3) - y1)) == 0, "= S1 * sum(y) - y1"
+assert sp.expand((dLoss_dS * J[:, 0])[0] - sum(terms)) == 0, "the row x column product"
+assert sp.expand(chain_rule_product(1, S, y) - sum(terms)) == 0, "the helper agrees"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### With the slide's labels
@@ -150,8 +171,9 @@ assert slide_z1.subs(one_hot_3) == S1 - 0, "with y = [0, 0, 1]: dLoss/dz1 = S1 =
 
 # %% slideshow={"slide_type": "fragment"}
 slide_z2 = y1 * S2 + y2 * (S2 - 1) + y3 * S2
-display(chain_rule_equation(2, S, y, slide_z2))
-assert sp.expand(chain_rule_product(2, S, y) - slide_z2) == 0, "SymPy confirms the slide's expression for z2"
+product_2 = (dLoss_dS * J[:, 1])[0]  # row x column 2
+display(equation(r"\frac{\partial Loss}{\partial z_2}", product_2, slide_z2))
+assert sp.expand(product_2 - slide_z2) == 0, "SymPy confirms the slide's expression for z2"
 assert slide_z2.subs(one_hot_3) == S2 - 0, "with y = [0, 0, 1]: dLoss/dz2 = S2 = S2 - y2"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -164,8 +186,9 @@ assert slide_z2.subs(one_hot_3) == S2 - 0, "with y = [0, 0, 1]: dLoss/dz2 = S2 =
 
 # %% slideshow={"slide_type": "fragment"}
 slide_z3 = y1 * S3 + y2 * S3 + y3 * (S3 - 1)
-display(chain_rule_equation(3, S, y, slide_z3))
-assert sp.expand(chain_rule_product(3, S, y) - slide_z3) == 0, "SymPy confirms the slide's expression for z3"
+product_3 = (dLoss_dS * J[:, 2])[0]  # row x column 3
+display(equation(r"\frac{\partial Loss}{\partial z_3}", product_3, slide_z3))
+assert sp.expand(product_3 - slide_z3) == 0, "SymPy confirms the slide's expression for z3"
 assert slide_z3.subs(one_hot_3) == S3 - 1, "with y = [0, 0, 1]: dLoss/dz3 = S3 - 1 = S3 - y3"
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -196,9 +219,46 @@ for m in (1, 2, 3):
     assert with_sum_one == S[m - 1] - y[m - 1], f"dLoss/dz{m} = S{m} - y{m} once the labels sum to 1"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### A second route: differentiate with respect to $z$ directly
+# ### A second route: through log-sum-exp, in two lines
 #
-# No chain rule by hand: write the loss as a function of the logits, $-\sum_i y_i \log\big(\operatorname{softmax}(z)_i\big)$, let SymPy differentiate, then rewrite in $S$:
+# Skip $S$: write $\log S_i = z_i - \log \sum_j e^{z_j}$ (notebook 01's log-softmax) into the loss. **If $\sum_i y_i = 1$:**
+#
+# $$Loss = -\sum_i y_i \Big(z_i - \log \sum_j e^{z_j}\Big) = \log \sum_j e^{z_j} - \sum_i y_i z_i$$
+#
+# $$\frac{\partial Loss}{\partial z_m} = \frac{e^{z_m}}{\sum_j e^{z_j}} - y_m = S_m - y_m$$
+#
+# (Without $\sum_i y_i = 1$ the first term keeps its factor: $\left(\sum_i y_i\right) \log \sum_j e^{z_j}$, and the result is $S_m \sum_i y_i - y_m$ again.)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### SymPy checks the two lines
+
+# %% slideshow={"slide_type": "fragment"}
+z = logit_symbols(3)
+log_sum_exp = sp.log(sp.exp(z[0]) + sp.exp(z[1]) + sp.exp(z[2]))
+loss_lse = log_sum_exp - (y1 * z[0] + y2 * z[1] + y3 * z[2])  # when y1 + y2 + y3 = 1
+loss_of_z = cross_entropy_sym(list(softmax_sym(z)), y)  # -sum_i y_i log softmax(z)_i
+difference = sp.expand(sp.expand_log(loss_of_z, force=True) - loss_lse)
+assert difference.subs(y3, 1 - y1 - y2).expand() == 0, "the same loss when sum(y) = 1"
+
+S_of_z = [sp.exp(z_m) / sp.exp(log_sum_exp) for z_m in z]  # softmax
+for m in range(3):
+    d_lse = sp.diff(loss_lse, z[m])
+    assert sp.simplify(d_lse - (S_of_z[m] - y[m])) == 0, f"dLoss/dz{m + 1} = S - y"
+display(equation(r"\frac{\partial Loss}{\partial z_1}", sp.diff(loss_lse, z[0]), "S_1 - y_1"))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### When each route is the useful one
+#
+# | the Jacobian route (the lecture) | the log-sum-exp route |
+# | --- | --- |
+# | works for **any** loss on top of softmax: only $\frac{\partial Loss}{\partial S}$ changes | only for cross-entropy, and it uses $\sum_i y_i = 1$ in its first line |
+# | shows *why* the result is simple: $\frac{1}{S_i}$ cancels $S_i$ term by term | two lines, no $K \times K$ matrix |
+# | what a framework does when softmax is its own layer | what frameworks do when softmax and the loss are **fused**: $O(K)$ work, and $\log S$ is never rounded to $-\infty$ |
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A third route: let SymPy differentiate with respect to $z$
+#
+# No algebra by hand at all: write the loss as a function of the logits, $-\sum_i y_i \log\big(\operatorname{softmax}(z)_i\big)$, let SymPy differentiate, then rewrite in $S$:
 
 # %% slideshow={"slide_type": "fragment"}
 z = logit_symbols(3)
@@ -460,7 +520,8 @@ np.testing.assert_allclose(cross_entropy_grad(Z, labels, reduction="sum"), N * G
 # ## Summary
 #
 # - $\frac{\partial Loss}{\partial S_i} = -\frac{y_i}{S_i}$; the chain rule multiplies this row vector by each column of the softmax Jacobian.
-# - The slides' intermediate expressions, e.g. $y_1(S_1 - 1) + y_2 S_1 + y_3 S_1$, are right (SymPy confirms all three).
+# - Row × column, term by term: $-\frac{y_i}{S_i}\cdot\frac{\partial S_i}{\partial z_1}$, the $S_i$ cancels, and the slides' $y_1(S_1 - 1) + y_2 S_1 + y_3 S_1 = S_1\sum_i y_i - y_1$ (SymPy confirms all three).
+# - Second route: $Loss = \log\sum_j e^{z_j} - \sum_i y_i z_i$ (when $\sum_i y_i = 1$) gives $S - y$ in two lines; the Jacobian route works for any loss on top of softmax.
 # - For **any** labels: $\frac{\partial Loss}{\partial z_m} = S_m \sum_i y_i - y_m$, for $K = 3$ and for any $K$. **If** the labels sum to 1: $S_m - y_m$. Otherwise $S - y$ is wrong.
 # - The slide's two-case summary is right for the true class $m = c$; for the other classes the one nonzero term is $y_c S_m = S_m$, so "$y_i S_m = 0$" needs $i \ne c$. Its conclusion $S_m - y_m$ holds either way.
 # - The slide's example: $S - y = [0.1, 0.3, -0.4]$, confirmed by `course_utils`, the Jacobian product, SymPy and finite differences.

@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] slideshow={"slide_type": "slide"} tags=["solution"]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # Exercises: softmax, its gradient and backpropagation, with feedback
 #
 # *CS-514 Fuzzy Logic & Neural Networks · Loss Function and Backpropagation · after notebooks 01–04*
@@ -29,10 +29,10 @@
 # Each exercise is a function to fill in, a hint (closed until you open it) and a check.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** Run the notebook top to bottom as shipped: every check prints "not implemented yet" and
-# nothing fails. Students replace each `raise NotImplementedError` and re-run the check cell. The checks never
-# raise: a crash in the student's code, a wrong shape, a NaN or a numpy warning all come back as a sentence.
-# Solutions: `notebooks/solutions/05_exercises_solutions.ipynb` (withhold that folder if you grade these).
+# **Speaker notes.** Run the notebook top to bottom as shipped: every check prints "not implemented yet", its
+# cell ends with 0.0 points, and nothing fails. Students replace each `raise NotImplementedError()` and re-run the
+# check cell. The checks never raise: a crash in the student's code, a wrong shape, a NaN or a numpy warning all
+# come back as a sentence. Numpy or torch, float64 or float32, loops or einsum: any correct answer passes.
 
 # %% slideshow={"slide_type": "skip"}
 import numpy as np
@@ -43,21 +43,25 @@ from course_utils.exercises import (
     check_mlp_backward,
     check_softmax,
     check_softmax_jacobian,
+    points,
+    summary,
 )
 
-passed = {}  # exercise number -> did its check pass?
+passed = {}  # exercise number -> what its check returned: True (passed), False (failed), None (not attempted)
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How the checks work
 #
 # `check_softmax(my_softmax)` calls your function on a few dozen inputs: small ones you can follow by hand
-# first, then seeded random ones — single samples and batches, $K = 2$ to $10$ classes, small and very large
-# logits. It prints **✔** when every answer is right. Otherwise it prints the **most likely mistake**, with the
-# input, the expected and the received numbers of the first case that went wrong.
+# first, then tricky ones (the largest logit in every position, rows near $+1000$ and $-1000$ in one batch) and
+# seeded random ones — single samples and batches, $K = 2$ to $10$ classes. It prints **✔** when every answer is
+# right. Otherwise it prints the **most likely mistake** and the smallest input it went wrong on, with the
+# expected and the received numbers side by side (differing entries marked `*`) and the largest error.
 #
-# Each check also returns `True` or `False`. Here is the feedback for a deliberately wrong softmax, one that
-# forgets to divide by the sum:
+# Numpy or torch, float64 or float32 (compared at float32's precision), loops or vectorised code: any correct
+# answer passes. Each check cell ends with the points it earns: 0.0 until the check passes.
+# Here is the feedback for a deliberately wrong softmax, one that forgets to divide by the sum:
 
 # %% slideshow={"slide_type": "fragment"}
 def softmax_that_forgets_to_normalise(z):
@@ -85,10 +89,11 @@ check_softmax(softmax_that_forgets_to_normalise)
 #   and for logits as spread out as $z = [800, -800, 0]$.
 # - Don't change `z` in place: the caller still needs it.
 
-# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# %% deletable=false nbgrader={"cell_type": "code", "checksum": "6b3470c2a34db5a8e0cf85804553d981", "grade": false, "grade_id": "softmax_answer", "locked": false, "schema_version": 3, "solution": true, "task": false} slideshow={"slide_type": "subslide"}
 def my_softmax(z):
     """S_i = exp(z_i) / sum_j exp(z_j) along the last axis. z: (K,) or (N, K) -> S, same shape."""
-    raise NotImplementedError  # replace this line with your code
+    # YOUR CODE HERE
+    raise NotImplementedError()
 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -102,16 +107,10 @@ def my_softmax(z):
 #
 # </details>
 
-# %% slideshow={"slide_type": "fragment"}
+# %% deletable=false editable=false nbgrader={"cell_type": "code", "checksum": "b3e4e3ba0fc21fad67de855b3c06eefd", "grade": true, "grade_id": "softmax_check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} slideshow={"slide_type": "fragment"}
 passed[1] = check_softmax(my_softmax)
+points(passed[1], out_of=2)
 
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** The checker diagnoses: overflow at large logits (no max shift, also the batch-wide max
-# instead of each row's, the mean, which [800, −800, 0] catches, or the min), the max taken per column (axis 0:
-# not a constant per row, so it changes the result), normalising over the wrong axis or over the whole batch,
-# `e / e.sum(-1)` without keepdims, not normalising, softmax(−z), log-softmax, z / sum z, a transposed or summed result, and changing
-# z in place.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 2 · The softmax Jacobian
@@ -129,10 +128,11 @@ passed[1] = check_softmax(my_softmax)
 # in row $i$, gives the same matrix and passes too. That is harmless: the chain rule of exercise 3 multiplies
 # by $J^\top$, which here is $J$ itself.
 
-# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# %% deletable=false nbgrader={"cell_type": "code", "checksum": "96e3a771102cd8f5354f2a47ccbf02be", "grade": false, "grade_id": "softmax_jacobian_answer", "locked": false, "schema_version": 3, "solution": true, "task": false} slideshow={"slide_type": "subslide"}
 def my_softmax_jacobian(z):
     """J[i, j] = dS_i/dz_j = S_i (delta_ij - S_j). z: (K,) -> J: (K, K)."""
-    raise NotImplementedError  # replace this line with your code
+    # YOUR CODE HERE
+    raise NotImplementedError()
 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -144,16 +144,10 @@ def my_softmax_jacobian(z):
 #
 # </details>
 
-# %% slideshow={"slide_type": "fragment"}
+# %% deletable=false editable=false nbgrader={"cell_type": "code", "checksum": "ec7a362ee73a1e308d39671afcb88dd7", "grade": true, "grade_id": "softmax_jacobian_check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} slideshow={"slide_type": "fragment"}
 passed[2] = check_softmax_jacobian(my_softmax_jacobian)
+points(passed[2], out_of=2)
 
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** The checker diagnoses: the diagonal δ_ij term missing (−S Sᵀ only), the off-diagonal terms
-# missing (diag(S(1−S)) only), S_i(1 − S_j) in every entry (δ_ij taken as 1), a flipped sign, diag(S) without
-# −S Sᵀ, `S @ S` for the outer product, 1 − S_i² on the diagonal, δ_ij − S_j (the S_i factor forgotten),
-# diag(S(1−S)) − S Sᵀ (S_i² subtracted twice on the diagonal), z where S belongs, a constant factor, a (K,)
-# vector instead of a matrix, and overflow. The transposed Jacobian passes: J is symmetric.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 3 · The cross-entropy gradient
@@ -169,10 +163,11 @@ passed[2] = check_softmax_jacobian(my_softmax_jacobian)
 # $$\frac{\partial\,\text{Loss}}{\partial z_m} = \sum_{i=1}^K \frac{\partial\,\text{Loss}}{\partial S_i}
 # \frac{\partial S_i}{\partial z_m}, \qquad \frac{\partial\,\text{Loss}}{\partial S_i} = -\frac{y_i}{S_i}$$
 
-# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# %% deletable=false nbgrader={"cell_type": "code", "checksum": "3efde7b3bb788c8a68fbf42b6cc1487d", "grade": false, "grade_id": "cross_entropy_grad_answer", "locked": false, "schema_version": 3, "solution": true, "task": false} slideshow={"slide_type": "subslide"}
 def my_cross_entropy_grad(z, Y):
     """dLoss/dz of the mean cross-entropy over the N rows. z, Y: (N, K) -> (N, K)."""
-    raise NotImplementedError  # replace this line with your code
+    # YOUR CODE HERE
+    raise NotImplementedError()
 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -186,16 +181,10 @@ def my_cross_entropy_grad(z, Y):
 #
 # </details>
 
-# %% slideshow={"slide_type": "fragment"}
+# %% deletable=false editable=false nbgrader={"cell_type": "code", "checksum": "4ebe090bc0d792433d2da1db7fd6b1b7", "grade": true, "grade_id": "cross_entropy_grad_check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} slideshow={"slide_type": "fragment"}
 passed[3] = check_cross_entropy_grad(my_cross_entropy_grad)
+points(passed[3], out_of=2)
 
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** The checker diagnoses: a forgotten 1/N, a flipped sign (with or without 1/N), S without −y,
-# dLoss/dS = −y/S returned as the answer, z where S belongs, a softmax over the batch axis, dividing by K or by
-# N·K (`Y.size`) instead of N, the slide's "y_i S_m when i ≠ m" line taken literally (0 off the true class),
-# S − 1 instead of S − y, a constant factor, the gradient summed over the batch or transposed, the loss returned
-# instead, overflow. The first case is a batch (N = 2), so 1/K, 1/(N·K) and a missing 1/N look different.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 4 · One dense layer, backwards
@@ -211,10 +200,11 @@ passed[3] = check_cross_entropy_grad(my_cross_entropy_grad)
 # $$\frac{\partial\,\text{Loss}}{\partial W_{dm}} = \sum_{n=1}^{N}
 # \frac{\partial\,\text{Loss}}{\partial\,\text{out}_{nm}}\,\frac{\partial\,\text{out}_{nm}}{\partial W_{dm}}$$
 
-# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# %% deletable=false nbgrader={"cell_type": "code", "checksum": "48a3f6d9990094607dfc76fd067556db", "grade": false, "grade_id": "dense_backward_answer", "locked": false, "schema_version": 3, "solution": true, "task": false} slideshow={"slide_type": "subslide"}
 def my_dense_backward(X, W, b, dout):
     """Gradients of out = X @ W + b. X (N, D), W (D, M), b (M,), dout (N, M) -> (dX, dW, db)."""
-    raise NotImplementedError  # replace this line with your code
+    # YOUR CODE HERE
+    raise NotImplementedError()
 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -227,73 +217,63 @@ def my_dense_backward(X, W, b, dout):
 #
 # </details>
 
-# %% slideshow={"slide_type": "fragment"}
+# %% deletable=false editable=false nbgrader={"cell_type": "code", "checksum": "356dc2deafb638d37d79b186f26e8cd0", "grade": true, "grade_id": "dense_backward_check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} slideshow={"slide_type": "fragment"}
 passed[4] = check_dense_backward(my_dense_backward)
+points(passed[4], out_of=2)
 
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** The checker diagnoses: the three gradients in the wrong order; db not summed over the batch,
-# summed over everything, over the wrong axis, with keepdims (shape (1, M)) or as a column (M, 1); dW or dX
-# transposed; dW per sample; a flipped sign, an average instead of a sum (the 1/N is already in dout) or a constant factor, each named for dX, dW or db.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 5 · Backpropagation through the whole MLP
 #
-# The network of notebook 04, `MLP([D, H, K])`, has one hidden tanh layer:
+# The network of notebook 04, `MLP([D, H, K])`, has one hidden tanh layer; in notebook 04's names,
 #
-# $$a = X W_1 + b_1, \qquad h = \tanh(a), \qquad z = h W_2 + b_2, \qquad S = \operatorname{softmax}(z)$$
+# $$X = A_0, \qquad Z_1 = X W_1 + b_1, \qquad A_1 = \tanh(Z_1), \qquad z = A_1 W_2 + b_2, \qquad S = \operatorname{softmax}(z)$$
 #
 # and the loss is the mean cross-entropy of exercise 3. The forward pass has run: you get `params` (a dict with
-# `"W1"` $(D, H)$, `"b1"` $(H,)$, `"W2"` $(H, K)$, `"b2"` $(K,)$), the input `X` $(N, D)$, the hidden activations
-# `h` $(N, H)$, the `logits` $z$ $(N, K)$ and the one-hot labels `Y`.
-# In notebook 04's names: $a = Z_1$, $h = A_1$ (and $X = A_0$), $z$ = the logits $z$.
+# `"W1"` $(D, H)$, `"b1"` $(H,)$, `"W2"` $(H, K)$, `"b2"` $(K,)$), the input `X` $(N, D)$, the hidden layer's output
+# `A1` $(N, H)$, the logits `z` $(N, K)$ and the one-hot labels `Y`.
 #
 # Return a dict of gradients with the same keys and shapes as `params` — what `MLP.backward` writes into
-# `net.grads` — using **your** functions from exercises 3 and 4, and $\tanh'(a) = 1 - \tanh^2(a) = 1 - h^2$.
+# `net.grads` — using **your** functions from exercises 3 and 4, and $\tanh'(Z_1) = 1 - \tanh^2(Z_1) = 1 - A_1^2$.
 
-# %% slideshow={"slide_type": "subslide"} tags=["solution"]
-def my_mlp_backward(params, X, h, logits, Y):
+# %% deletable=false nbgrader={"cell_type": "code", "checksum": "ce95e78d6f1ba484e5b617d0b82deea5", "grade": false, "grade_id": "mlp_backward_answer", "locked": false, "schema_version": 3, "solution": true, "task": false} slideshow={"slide_type": "subslide"}
+def my_mlp_backward(params, X, A1, z, Y):
     """Backward pass of the 2-layer tanh MLP -> {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}."""
-    raise NotImplementedError  # replace this line with your code
+    # YOUR CODE HERE
+    raise NotImplementedError()
 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # <details><summary><b>Hint</b> (click to open)</summary>
 #
 # Four lines, from the loss back to the input:
-# 1. `dz = my_cross_entropy_grad(logits, Y)`;
-# 2. the output layer $z = hW_2 + b_2$ is a dense layer with input `h`: `dh, dW2, db2 = my_dense_backward(h, ...)`;
-# 3. through the tanh: `da = dh * (1 - h**2)`, elementwise;
-# 4. the hidden layer $a = XW_1 + b_1$: `my_dense_backward(X, ...)` gives `dW1, db1` (its `dX` is not needed).
+# 1. `dz = my_cross_entropy_grad(z, Y)`;
+# 2. the output layer $z = A_1W_2 + b_2$ is a dense layer with input `A1`: `dA1, dW2, db2 = my_dense_backward(A1, ...)`;
+# 3. through the tanh: `dZ1 = dA1 * (1 - A1**2)`, elementwise;
+# 4. the hidden layer $Z_1 = XW_1 + b_1$: `my_dense_backward(X, ...)` gives `dW1, db1` (its `dX` is not needed).
 #
 # </details>
 
-# %% slideshow={"slide_type": "fragment"}
+# %% deletable=false editable=false nbgrader={"cell_type": "code", "checksum": "75d332a08fba287233de850a3918c1e7", "grade": true, "grade_id": "mlp_backward_check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} slideshow={"slide_type": "fragment"}
 passed[5] = check_mlp_backward(my_mlp_backward)
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** The answer is compared with `MLP.backward` from `course_utils.network` (itself tested
-# against finite differences). The checker diagnoses: a forgotten 1/N or a flipped sign in every gradient;
-# tanh's derivative skipped, applied to h again (1 − tanh(h)²), taken as ReLU's, the sigmoid's or 1 − h;
-# h used where the first layer's input X belongs (a wrong shape when D ≠ H, wrong numbers when D = H);
-# which layer goes wrong first (output layer: go back to exercises 3–4); transposed weight gradients and
-# unsummed bias gradients.
+points(passed[5], out_of=2)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - **Softmax** is computed with the maximum subtracted: the same numbers, and no overflow at $z = 1000$.
+# - **Softmax** is computed with each row's maximum subtracted: the same numbers, and no overflow at $z = 1000$.
 # - Its **Jacobian** is $\operatorname{diag}(S) - SS^\top$: the $\delta_{ij}$ term on the diagonal, $-S_iS_j$
 #   everywhere.
-# - Through that Jacobian, **cross-entropy's gradient** collapses to $(S - y)/N$ for the mean loss over a batch.
+# - Through that Jacobian, **cross-entropy's gradient** collapses to $(S - y)/N$ for the mean loss over a batch:
+#   simplify before computing, and nothing divides by a probability that rounds to 0.
 # - A **dense layer** sends `dout` back as `dout @ W.T`, and collects `X.T @ dout` and `dout.sum(axis=0)` for
 #   its parameters: each gradient has the shape of its parameter, summed over the batch.
-# - **Backpropagation** through the MLP is exercises 3 and 4 chained, with $1 - h^2$ in between.
+# - **Backpropagation** through the MLP is exercises 3 and 4 chained, with $1 - A_1^2$ in between.
 
 # %% slideshow={"slide_type": "fragment"}
-print(f"{sum(passed.values())} of {len(passed)} exercises pass:",
-      " ".join(f"{n}{'✔' if ok else '…'}" for n, ok in passed.items()))
+print(summary(passed))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** If a student's check prints "the numbers are wrong, in a way I don't recognise", ask them to
-# compute the small case shown by hand: the expected and received numbers are printed for exactly that purpose.
+# **Speaker notes.** If a check prints "the numbers are wrong, in a way I don't recognise", ask the student to
+# compute the small case shown by hand: expected and received are printed side by side, the differing entries
+# marked, for exactly that purpose.
