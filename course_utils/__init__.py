@@ -4,7 +4,13 @@ Notation: logits z, probabilities S = softmax(z), labels y, classes K, batch siz
 """
 
 from .gradcheck import numerical_gradient, relative_error
-from .losses import cross_entropy, cross_entropy_grad, cross_entropy_with_logits, one_hot
+from .losses import (
+    cross_entropy,
+    cross_entropy_grad,
+    cross_entropy_with_logits,
+    cross_entropy_with_logits_and_grad,
+    one_hot,
+)
 from .softmax import log_softmax, softmax, softmax_jacobian
 
 __all__ = [
@@ -15,6 +21,7 @@ __all__ = [
     "cross_entropy",
     "cross_entropy_with_logits",
     "cross_entropy_grad",
+    "cross_entropy_with_logits_and_grad",
     "numerical_gradient",
     "relative_error",
 ]

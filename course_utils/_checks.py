@@ -8,14 +8,21 @@ student who passes the wrong thing reads *which* thing was wrong and why.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def as_float_array(x, name: str, *, min_ndim: int = 1, max_ndim: int | None = None) -> np.ndarray:
-    """Return ``x`` as a finite, non-empty float array (float32 kept, other numbers -> float64)."""
+def as_float_array(
+    x, name: str, *, min_ndim: int = 1, max_ndim: int | None = None, finite: bool = True
+) -> np.ndarray:
+    """Return ``x`` as a finite, non-empty float array (float32 kept, other numbers -> float64).
+
+    ``finite=False`` skips the finiteness check, for a caller that finds NaN and inf on its own
+    way through the numbers (see :func:`check_finite`).
+    """
     if x is None:
         raise TypeError(f"{name} must be an array of numbers, got None")
     if isinstance(x, (str, bytes)):
@@ -36,16 +43,26 @@ def as_float_array(x, name: str, *, min_ndim: int = 1, max_ndim: int | None = No
         raise ValueError(f"{name} must have at most {max_ndim} dimensions, got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
-    # min and max are NaN if any entry is NaN, and +-inf if any is infinite: two
-    # reductions instead of a temporary boolean array as large as the input.
-    if not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
-        raise ValueError(f"{name} contains NaN or inf; every entry must be a finite number")
+    if finite:
+        # min and max are NaN if any entry is NaN, and +-inf if any is infinite: two
+        # reductions instead of a temporary boolean array as large as the input.
+        check_finite(arr.min(), name)
+        check_finite(arr.max(), name)
     return arr
 
 
-def check_reduction(reduction) -> None:
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+def check_finite(summary, name: str) -> None:
+    """``summary`` is a reduction of the array ``name`` (its min, max or sum): NaN or inf in the
+    array makes it NaN or inf, so one number tells whether every entry is finite."""
+    if not np.isfinite(summary):
+        raise ValueError(f"{name} contains NaN or inf; every entry must be a finite number")
+
+
+def probabilities(S, name: str = "S", max_ndim: int | None = 2) -> np.ndarray:
+    """``S`` as a float array of probabilities: finite, in [0, 1], rows summing to 1 (see below)."""
+    S = as_float_array(S, name, max_ndim=max_ndim)
+    check_probabilities(S, name)
+    return S
 
 
 def check_probabilities(S: np.ndarray, name: str = "S", atol: float = 1e-6) -> None:
@@ -84,6 +101,19 @@ def integer_labels(labels, name: str = "labels") -> np.ndarray:
     raise TypeError(f"{name} must be integer class labels, got dtype {arr.dtype}")
 
 
+def class_labels(
+    labels, num_classes: int, num_samples: int | None = None, name: str = "labels"
+) -> np.ndarray:
+    """Integer class labels in 0..K-1 (K = ``num_classes``), one per sample when ``num_samples`` is given."""
+    labels = integer_labels(labels, name)
+    check_label_range(labels, num_classes, name)
+    if num_samples is not None and labels.shape != (num_samples,):
+        raise ValueError(
+            f"{name} must have shape ({num_samples},), one class per row of X, got {labels.shape}"
+        )
+    return labels
+
+
 def check_label_range(labels: np.ndarray, num_classes: int, name: str = "labels") -> None:
     if labels.size and labels.min() < 0:
         raise ValueError(f"{name} must be >= 0, got {labels.min()}")
@@ -91,18 +121,96 @@ def check_label_range(labels: np.ndarray, num_classes: int, name: str = "labels"
         raise ValueError(f"{name} must be < the number of classes K={num_classes}, got {labels.max()}")
 
 
-def positive_int(value, name: str) -> int:
+def integer(value, name: str, low: int | None = None, high: int | None = None) -> int:
+    """An integer (not a bool) in [low, high]; a non-integer is a TypeError, one out of range a ValueError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
+    return int(_in_range(value, name, low, high))
+
+
+def _in_range(value, name: str, low, high):
+    if low is not None and high is not None and not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, got {value!r}")
+    if low is not None and value < low:
+        raise ValueError(f"{name} must be >= {low}, got {value!r}")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be <= {high}, got {value!r}")
+    return value
+
+
+def positive_int(value, name: str) -> int:
+    """An integer >= 1 (a count, a size, a number of classes)."""
+    return integer(value, name, low=1)
+
+
+def seed(value, name: str = "seed") -> int:
+    """A random seed for ``np.random.default_rng``: an integer >= 0."""
+    return integer(value, name, low=0)
+
+
+def number(value, name: str, low: float | None = None, high: float | None = None) -> float:
+    """A finite real number (not a bool) in [low, high]; a non-number is a TypeError."""
+    if not np.isfinite(_real(value, name)):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(_in_range(value, name, low, high))
+
+
+def _real(value, name: str):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    return value
+
+
+def non_negative_number(value, name: str) -> float:
+    """A finite real number >= 0 (a noise level, a number of turns)."""
+    return number(value, name, low=0)
 
 
 def positive_number(value, name: str) -> float:
-    """A finite real number > 0 (a learning rate, a temperature, a slider limit)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    if not (np.isfinite(value) and value > 0):
+    """A finite real number > 0 (a learning rate, a temperature, a slider limit, a step size)."""
+    if not (np.isfinite(_real(value, name)) and value > 0):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return float(value)
+
+
+def choice(value, options: tuple, name: str):
+    """One of ``options`` (a reduction, an activation)."""
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+def each(check: Callable, values: dict, **options) -> tuple:
+    """``check(value, name, **options)`` for every name and value of ``values``; the checked values in order.
+
+    ``n_per_class, K = each(integer, {"n_per_class": n_per_class, "K": K}, low=2)``
+    """
+    return tuple(check(value, name, **options) for name, value in values.items())
+
+
+def check_reduction(reduction) -> str:
+    return choice(reduction, REDUCTIONS, "reduction")
+
+
+def layer_sizes(sizes, name: str = "sizes") -> list[int]:
+    """Layer widths [n_0, ..., n_L] of a network: at least two integers >= 1, the last (K) >= 2."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"{name} must be a list of layer sizes like [2, 16, 3], got {sizes!r}")
+    if len(sizes) < 2:
+        raise ValueError(f"{name} needs at least an input and an output size, got {list(sizes)}")
+    out = [positive_int(n, f"{name}[{i}]") for i, n in enumerate(sizes)]
+    if out[-1] < 2:
+        raise ValueError(f"{name}[-1] is the number of classes K and must be >= 2, got {out[-1]}")
+    return out
+
+
+def check_callable(f, name: str, what: str = "a callable") -> Callable:
+    if not callable(f):
+        raise TypeError(f"{name} must be {what}, got {type(f).__name__}")
+    return f
+
+
+def same_shape(a: np.ndarray, b: np.ndarray, names: str = "a and b") -> None:
+    """No broadcasting: arrays compared entry by entry must have one shape."""
+    if a.shape != b.shape:
+        raise ValueError(f"{names} must have the same shape, got {a.shape} and {b.shape}")

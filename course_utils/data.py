@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._checks import positive_int
+from ._checks import each, integer, non_negative_number
+from ._checks import seed as check_seed
 
 
 def make_spirals(
@@ -22,20 +21,9 @@ def make_spirals(
     Returns ``X`` of shape (N, 2) with N = K * n_per_class, every coordinate in [-1, 1], and
     integer ``labels`` of shape (N,) with values 0..K-1, sorted by class. Same ``seed``, same data.
     """
-    n_per_class = positive_int(n_per_class, "n_per_class")
-    K = positive_int(K, "K")
-    if K < 2:
-        raise ValueError(f"K must be >= 2 classes, got {K}")
-    if n_per_class < 2:
-        raise ValueError(f"n_per_class must be >= 2 points per arm, got {n_per_class}")
-    for name, value in (("noise", noise), ("turns", turns)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-        if not (np.isfinite(value) and value >= 0):
-            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__} {seed!r}")
-    rng = np.random.default_rng(int(seed))
+    n_per_class, K = each(integer, {"n_per_class": n_per_class, "K": K}, low=2)  # 2 points, 2 classes
+    noise, turns = each(non_negative_number, {"noise": noise, "turns": turns})
+    rng = np.random.default_rng(check_seed(seed))
     r = np.linspace(0.0, 1.0, n_per_class)
     X = np.empty((K * n_per_class, 2))
     labels = np.repeat(np.arange(K), n_per_class)

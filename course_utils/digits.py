@@ -281,5 +281,5 @@ def input_gradient(net: MLP, X, labels, T: float = 1.0) -> np.ndarray:
     for i in range(net.num_layers, 0, -1):
         dA = dZ @ net.params[f"W{i}"].T
         if i > 1:
-            dZ = dA * net._dphi_from_output(net.cache[i - 1])
+            dZ = dA * net.dphi_from_output(net.cache[i - 1])
     return dA[0] if single else dA

@@ -82,11 +82,21 @@ class DigitsExplorer:
 
         layout = widgets.Layout(width="420px")
         self.image_slider = widgets.IntSlider(
-            value=int(index), min=0, max=N - 1, step=1, description="test image", layout=layout,
+            value=int(index),
+            min=0,
+            max=N - 1,
+            step=1,
+            description="test image",
+            layout=layout,
             style={"description_width": "initial"},
         )
         self.temperature = widgets.FloatSlider(
-            value=round(T, 2), min=t_min, max=t_max, step=0.01, description="T", readout_format=".2f",
+            value=round(T, 2),
+            min=t_min,
+            max=t_max,
+            step=0.01,
+            description="T",
+            readout_format=".2f",
             layout=layout,
         )
         self.loss_readout = widgets.HTML()

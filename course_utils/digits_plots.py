@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .digits import SIDE, Reliability
-from .plots import S_COLOR, Y_COLOR, BlitFigure, _freeze_layout
+from .plots import S_COLOR, Y_COLOR, BlitFigure, freeze_layout
 
 # One colour per reliability curve, the same in every figure (Okabe-Ito).
 CURVE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
@@ -68,9 +68,16 @@ def confusion_matrix_figure(C, title: str = "") -> Figure:
     for i in range(K):
         for j in range(K):
             if C[i, j]:
-                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=9,
-                        color="black" if i == j or C[i, j] < 0.6 * vmax else "white",
-                        fontweight="bold" if i == j else "normal")
+                ax.text(
+                    j,
+                    i,
+                    str(C[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="black" if i == j or C[i, j] < 0.6 * vmax else "white",
+                    fontweight="bold" if i == j else "normal",
+                )
     ax.set_xticks(range(K))
     ax.set_yticks(range(K))
     ax.set_xlabel("predicted class")
@@ -96,10 +103,23 @@ def reliability_figure(curves: Mapping[str, Reliability], title: str = "") -> Fi
             raise TypeError(f"curves[{name!r}] must be a Reliability, got {type(rel).__name__}")
         filled = rel.counts > 0
         total = rel.counts.sum()
-        ax.plot(rel.confidence[filled], rel.accuracy[filled], "-", color=color, lw=2,
-                label=f"{name}\n(ECE {100 * rel.ece:.1f} %)")
-        ax.scatter(rel.confidence[filled], rel.accuracy[filled], s=20 + 600 * rel.counts[filled] / total,
-                   color=color, edgecolors="black", linewidths=0.5, zorder=3)
+        ax.plot(
+            rel.confidence[filled],
+            rel.accuracy[filled],
+            "-",
+            color=color,
+            lw=2,
+            label=f"{name}\n(ECE {100 * rel.ece:.1f} %)",
+        )
+        ax.scatter(
+            rel.confidence[filled],
+            rel.accuracy[filled],
+            s=20 + 600 * rel.counts[filled] / total,
+            color=color,
+            edgecolors="black",
+            linewidths=0.5,
+            zorder=3,
+        )
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(r"confidence $\max_i S_i$ (mean in each bin)")
@@ -155,7 +175,7 @@ class DigitsFigure(BlitFigure):
         for ax in (ax_i, ax_g):  # the pictures need no frame
             for spine in ax.spines.values():
                 spine.set_visible(False)
-        _freeze_layout(fig)
+        freeze_layout(fig)
         self.add_dynamic(self.image, *self.s_bars, *self.y_bars, self.grad_image)
 
     def update(self, x: np.ndarray, S: np.ndarray, y: np.ndarray, grad: np.ndarray) -> None:
@@ -168,4 +188,3 @@ class DigitsFigure(BlitFigure):
             scale = float(np.max(np.abs(grad)))
             shown = np.asarray(grad) / scale if scale > 0 else np.zeros_like(grad)
             self.grad_image.set_data(shown.reshape(SIDE, SIDE))
-

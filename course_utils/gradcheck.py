@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_callable, positive_number, same_shape
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -> np.ndarray:
@@ -20,12 +20,8 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -
     float64. ``x`` itself is never modified: ``f`` is called on a copy.
     Costs 2 * x.size calls of ``f``.
     """
-    if not callable(f):
-        raise TypeError(f"f must be a callable returning a scalar, got {type(f).__name__}")
-    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating, np.integer)):
-        raise TypeError(f"eps must be a positive number, got {type(eps).__name__} {eps!r}")
-    if not (np.isfinite(eps) and eps > 0):
-        raise ValueError(f"eps must be a positive finite number, got {eps!r}")
+    check_callable(f, "f", "a callable returning a scalar")
+    eps = positive_number(eps, "eps")
     x = as_float_array(x, "x", min_ndim=0).astype(np.float64)  # a private float64 copy
     grad = np.zeros_like(x)
     flat, g = x.reshape(-1), grad.reshape(-1)
@@ -57,12 +53,9 @@ def relative_error(a, b) -> float:
     smaller than this one): for smooth functions < 1e-7 good, 1e-4..1e-2 uncomfortable,
     > 1e-2 probably wrong.
     """
-    a = as_float_array(a, "a", min_ndim=0)
-    b = as_float_array(b, "b", min_ndim=0)
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
-    a = a.astype(np.float64)
-    b = b.astype(np.float64)
+    a = as_float_array(a, "a", min_ndim=0).astype(np.float64)
+    b = as_float_array(b, "b", min_ndim=0).astype(np.float64)
+    same_shape(a, b, "a and b")
     numerator = np.max(np.abs(a - b))
     if numerator == 0:
         return 0.0

@@ -18,11 +18,11 @@ import numpy as np
 
 from ._checks import (
     as_float_array,
-    check_label_range,
-    check_probabilities,
+    check_finite,
     check_reduction,
-    integer_labels,
+    class_labels,
     positive_int,
+    probabilities,
 )
 from .softmax import _log_softmax, _log_softmax_at, _softmax
 
@@ -34,8 +34,7 @@ def one_hot(labels, num_classes: int) -> np.ndarray:
     float64, with K = ``num_classes``.
     """
     num_classes = positive_int(num_classes, "num_classes")
-    labels = integer_labels(labels, "labels")
-    check_label_range(labels, num_classes, "labels")
+    labels = class_labels(labels, num_classes)
     return np.eye(num_classes, dtype=np.float64)[labels]
 
 
@@ -50,9 +49,7 @@ def _resolve_labels(y, shape: tuple, ref: str):
             raise ValueError(f"y has negative entries (min {y.min():.3g}); labels must be >= 0")
         return "dense", y
     if y_shape == shape[:-1]:
-        labels = integer_labels(y, "y")
-        check_label_range(labels, shape[-1], "y")
-        return "index", labels
+        return "index", class_labels(y, shape[-1], name="y")
     if len(y_shape) == len(shape) and y_shape[:-1] == shape[:-1]:
         why = f"y has {y_shape[-1]} classes per row but {ref} has K={shape[-1]}"
     elif len(shape) == 2 and len(y_shape) >= 1 and y_shape[0] != shape[0]:
@@ -98,8 +95,7 @@ def cross_entropy(S, y, reduction: str = "mean"):
     have logits: it never takes the log of a rounded probability.
     """
     check_reduction(reduction)
-    S = as_float_array(S, "S", max_ndim=2)
-    check_probabilities(S, "S")
+    S = probabilities(S, "S")
     kind, y = _resolve_labels(y, S.shape, "S")
     with np.errstate(divide="ignore"):  # log 0 = -inf is the documented answer
         log_S = np.log(S)
@@ -147,3 +143,71 @@ def cross_entropy_grad(z, y, reduction: str = "mean") -> np.ndarray:
     if reduction == "mean" and z.ndim == 2:
         grad /= z.shape[0]
     return grad
+
+
+# The fused loss and gradient: what training calls, the two definitions above in one pass.
+
+ROWS_PER_BLOCK_ELEMENTS = 1 << 17  # rows are handled in blocks of about this many logits (1 MB)
+
+
+def cross_entropy_with_logits_and_grad(z, y, reduction: str = "mean") -> tuple:
+    """The loss and dLoss/dz together: ``(cross_entropy_with_logits(z, y, reduction),
+    cross_entropy_grad(z, y, reduction))``, from one exp of the logits.
+
+    Per sample, with m = max_i z_i, e_i = exp(z_i - m) and s = sum_i e_i:
+
+        log S_i  = (z_i - m) - log s           S_i = e_i / s
+        Loss     = -sum_i y_i log S_i  = (sum_i y_i) log s - sum_i y_i (z_i - m)
+        dLoss/dz = S * sum_i y_i - y           (S - y for labels that sum to 1)
+
+    Labels, shapes and ``reduction`` as in :func:`cross_entropy_with_logits` and
+    :func:`cross_entropy_grad`; the gradient has z's shape and dtype and equals theirs to
+    rounding (S * sum y - y is formed as e * (sum y / s) - y, one multiplication per entry).
+    Rows are processed in blocks small enough to stay in the CPU cache, so z is read once from
+    memory and the gradient written once. NaN or inf in z is refused without an extra pass over
+    it: NaN and +inf show in the row maxima m, -inf in the minimum of z - m.
+    """
+    check_reduction(reduction)
+    z = as_float_array(z, "z", max_ndim=2, finite=False)  # finiteness: checked block by block
+    kind, y = _resolve_labels(y, z.shape, "z")
+    z2 = z.reshape(-1, z.shape[-1])  # one sample (K,) is a batch of one
+    y2 = y.reshape(z2.shape[0], -1) if kind == "dense" else y.reshape(-1)
+    N, K = z2.shape
+    scale = 1.0 / N if reduction == "mean" and z.ndim == 2 else 1.0  # the mean's 1/N, in the gradient too
+    grad = np.empty_like(z2)
+    losses = np.empty(N, dtype=z.dtype)
+    rows = max(1, ROWS_PER_BLOCK_ELEMENTS // K)
+    for start in range(0, N, rows):
+        block = slice(start, start + rows)
+        losses[block] = _loss_and_grad_block(z2[block], kind, y2[block], grad[block], scale)
+    return _reduce(losses.reshape(z.shape[:-1]), reduction), grad.reshape(z.shape)
+
+
+def _loss_and_grad_block(z: np.ndarray, kind: str, y: np.ndarray, out: np.ndarray, scale: float):
+    """Rows z (B, K) with labels y: write ``scale`` * dLoss/dz into ``out``, return the B losses."""
+    m = z.max(axis=1, keepdims=True)  # NaN if a row holds a NaN, inf if it holds +inf
+    if not np.all(np.isfinite(m)):
+        check_finite(z.max(), "z")
+    shifted = np.subtract(z, m, out=out)  # z - m <= 0: exp cannot overflow
+    extreme = not np.isfinite(shifted.min())  # -inf in z, or finite logits 1e308 apart
+    if extreme:
+        check_finite(z.min(), "z")
+    if kind == "index":
+        rows = np.arange(z.shape[0])
+        y_dot_shifted = shifted[rows, y]  # sum_i y_i (z_i - m) for one-hot y
+        y_sum = 1.0
+    elif extreme:  # z_i - m = -inf somewhere: leave out the terms with y_i = 0 (0 log 0 = 0)
+        y_dot_shifted = -_per_sample_nll(shifted, kind, y)
+        y_sum = y.sum(axis=1)
+    else:
+        y_dot_shifted = np.einsum("nk,nk->n", y, shifted)
+        y_sum = y.sum(axis=1)
+    e = np.exp(shifted, out=out)
+    s = e.sum(axis=1)
+    loss = y_sum * np.log(s) - y_dot_shifted
+    e *= ((y_sum * scale) / s)[:, None]  # scale * S * sum_i y_i, with S = e / s
+    if kind == "index":
+        e[rows, y] -= scale
+    else:
+        e -= y * scale if scale != 1.0 else y
+    return loss

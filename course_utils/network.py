@@ -9,8 +9,10 @@ Z = A W + b with W of shape (n_in, n_out) and b of shape (n_out,).
     S   = softmax(z),  Loss = mean_n cross_entropy(S_n, y_n)
 
 The backward pass starts where notebook 03 ended: dLoss/dz = (S - y) / N comes from
-:func:`course_utils.cross_entropy_grad` (the caller passes it to :meth:`MLP.backward`); this
-module never forms S - y itself. From there, layer by layer, l = L .. 1:
+:func:`course_utils.cross_entropy_grad`, or with the loss from one softmax from
+:func:`course_utils.cross_entropy_with_logits_and_grad` (what :func:`train` uses); the caller
+passes it to :meth:`MLP.backward`, and this module never forms S - y itself. From there,
+layer by layer, l = L .. 1:
 
     dW_l     = A_{l-1}^T dZ_l                 (n_in, n_out), summed over the batch
     db_l     = sum_n dZ_l[n]                  (n_out,)
@@ -26,23 +28,25 @@ explorer's too-large learning rates finite. ``activation="relu"`` is there to co
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_label_range, integer_labels, positive_number
-from .losses import cross_entropy_grad, cross_entropy_with_logits
+from ._checks import (
+    as_float_array,
+    choice,
+    class_labels,
+    integer,
+    layer_sizes,
+    positive_int,
+    positive_number,
+)
+from ._checks import seed as check_seed
+from .losses import cross_entropy_with_logits, cross_entropy_with_logits_and_grad
 from .softmax import softmax
 
 ACTIVATIONS = ("tanh", "relu")
-
-
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__} {seed!r}")
-    return int(seed)
 
 
 class MLP:
@@ -55,22 +59,9 @@ class MLP:
     """
 
     def __init__(self, sizes: Sequence[int], seed: int = 0, activation: str = "tanh") -> None:
-        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-            raise TypeError(f"sizes must be a list of layer sizes like [2, 16, 3], got {sizes!r}")
-        if len(sizes) < 2:
-            raise ValueError(f"sizes needs at least an input and an output size, got {list(sizes)}")
-        for i, n in enumerate(sizes):
-            if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-                raise TypeError(f"sizes[{i}] must be an integer, got {type(n).__name__} {n!r}")
-            if n < 1:
-                raise ValueError(f"sizes[{i}] must be >= 1, got {n}")
-        if sizes[-1] < 2:
-            raise ValueError(f"sizes[-1] is the number of classes K and must be >= 2, got {sizes[-1]}")
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
-        self.sizes = [int(n) for n in sizes]
-        self.seed = _check_seed(seed)
-        self.activation = activation
+        self.sizes = layer_sizes(sizes)
+        self.seed = check_seed(seed)
+        self.activation = choice(activation, ACTIVATIONS, "activation")
         rng = np.random.default_rng(self.seed)
         self.params: dict[str, np.ndarray] = {}
         for layer, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=False), start=1):
@@ -89,66 +80,79 @@ class MLP:
         """P, the total number of scalars in ``params``."""
         return int(sum(p.size for p in self.params.values()))
 
-    def _phi(self, Z: np.ndarray) -> np.ndarray:
+    # The hidden layers' activation phi and its derivative: hooks a subclass may override.
+
+    def phi(self, Z: np.ndarray) -> np.ndarray:
+        """The hidden activation A = phi(Z), elementwise: tanh(Z), or max(Z, 0) for ReLU."""
         return np.tanh(Z) if self.activation == "tanh" else np.maximum(Z, 0.0)
 
-    def _dphi_from_output(self, A: np.ndarray) -> np.ndarray:
+    def dphi_from_output(self, A: np.ndarray) -> np.ndarray:
         """phi'(Z) written with the layer's output A = phi(Z): 1 - A^2 for tanh, [A > 0] for ReLU."""
         return 1.0 - A * A if self.activation == "tanh" else (A > 0).astype(A.dtype)
 
-    def forward(self, X) -> np.ndarray:
-        """Step 1, the forward pass: X (N, sizes[0]) -> logits z (N, K).
+    def __init_subclass__(cls, **kwargs) -> None:
+        """Subclasses written against the hooks' earlier names ``_phi``/``_dphi_from_output`` still work."""
+        super().__init_subclass__(**kwargs)
+        for old, new in (("_phi", "phi"), ("_dphi_from_output", "dphi_from_output")):
+            if old in cls.__dict__ and new not in cls.__dict__:
+                setattr(cls, new, cls.__dict__[old])
 
-        Keeps A_0 = X and every hidden activation A_l in ``self.cache``: exactly what
-        :meth:`backward` needs and nothing else (see :meth:`cache_sizes`).
-        """
-        return self._forward(self._check_X(X))
-
-    def _check_X(self, X) -> np.ndarray:
+    def check_inputs(self, X) -> np.ndarray:
+        """X as a finite float64 array of shape (N, sizes[0]), or a ValueError/TypeError naming X."""
         X = as_float_array(X, "X", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have shape (N, {self.sizes[0]}) for this network, got {X.shape}")
         return X
 
-    def _forward(self, X: np.ndarray) -> np.ndarray:
-        """The forward pass itself, for an X already checked (float64, (N, sizes[0]), finite)."""
-        A = X
+    def check_labels(self, labels, N: int) -> np.ndarray:
+        """Integer class labels of shape (N,), each in 0..K-1."""
+        return class_labels(labels, self.sizes[-1], N)
+
+    def forward(self, X, check: bool = True) -> np.ndarray:
+        """Step 1, the forward pass: X (N, sizes[0]) -> logits z (N, K).
+
+        Keeps A_0 = X and every hidden activation A_l in ``self.cache``: exactly what
+        :meth:`backward` needs and nothing else (see :meth:`cache_sizes`). ``check=False`` skips
+        the input check, for an X that :meth:`check_inputs` has already returned (a training loop
+        checks its data once, not at every step).
+        """
+        A = self.check_inputs(X) if check else X
         self.cache = [A]
         for i in range(1, self.num_layers):
-            A = self._phi(A @ self.params[f"W{i}"] + self.params[f"b{i}"])
+            A = self.phi(A @ self.params[f"W{i}"] + self.params[f"b{i}"])
             self.cache.append(A)
         L = self.num_layers
         return A @ self.params[f"W{L}"] + self.params[f"b{L}"]
 
-    def backward(self, dlogits) -> dict[str, np.ndarray]:
+    def backward(self, dlogits, check: bool = True) -> dict[str, np.ndarray]:
         """Step 3, the backward pass: from dLoss/dz (N, K) fill ``self.grads`` and return it.
 
         Pass ``cross_entropy_grad(logits, labels)`` (the mean loss's (S - y) / N) as ``dlogits``;
-        uses the activations cached by the last :meth:`forward`.
+        uses the activations cached by the last :meth:`forward`. ``check=False`` skips the check
+        of ``dlogits`` (float64, the last forward's (N, K)), for a training loop that computed it.
         """
-        if not self.cache:
-            raise RuntimeError(
-                "call forward(X) before backward(dlogits): backward needs the activations forward caches"
-            )
-        N = self.cache[0].shape[0]
-        K = self.sizes[-1]
-        dZ = as_float_array(dlogits, "dlogits", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)
-        if dZ.shape != (N, K):
-            raise ValueError(
-                f"dlogits must have the logits' shape (N, K) = {(N, K)} from the last forward, got {dZ.shape}"
-            )
-        return self._backward(dZ)
-
-    def _backward(self, dZ: np.ndarray) -> dict[str, np.ndarray]:
-        """The backward pass itself, for a dZ = dLoss/dz already checked against the cache."""
+        dZ = self._check_dlogits(dlogits) if check else dlogits
         for i in range(self.num_layers, 0, -1):
             A_prev = self.cache[i - 1]
             self.grads[f"W{i}"] = A_prev.T @ dZ
             self.grads[f"b{i}"] = dZ.sum(axis=0)
             if i > 1:
                 dA_prev = dZ @ self.params[f"W{i}"].T
-                dZ = dA_prev * self._dphi_from_output(A_prev)
+                dZ = dA_prev * self.dphi_from_output(A_prev)
         return self.grads
+
+    def _check_dlogits(self, dlogits) -> np.ndarray:
+        if not self.cache:
+            raise RuntimeError(
+                "call forward(X) before backward(dlogits): backward needs the activations forward caches"
+            )
+        N, K = self.cache[0].shape[0], self.sizes[-1]
+        dZ = as_float_array(dlogits, "dlogits", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)
+        if dZ.shape != (N, K):
+            raise ValueError(
+                f"dlogits must have the logits' shape (N, K) = {(N, K)} from the last forward, got {dZ.shape}"
+            )
+        return dZ
 
     def step(self, lr: float) -> None:
         """Step 4, the weight update of gradient descent: p <- p - lr * dLoss/dp for every parameter."""
@@ -171,10 +175,12 @@ class MLP:
         return cross_entropy_with_logits(self.forward(X), labels)
 
     def loss_and_grads(self, X, labels) -> tuple[float, dict[str, np.ndarray]]:
-        """Steps 1-3 in one call: the loss, and ``grads`` filled for it."""
-        logits = self.forward(X)
-        loss = cross_entropy_with_logits(logits, labels)
-        self.backward(cross_entropy_grad(logits, labels))
+        """Steps 1-3 in one call: the loss, and ``grads`` filled for it.
+
+        The loss and dLoss/dz come from one call, :func:`cross_entropy_with_logits_and_grad`.
+        """
+        loss, dlogits = cross_entropy_with_logits_and_grad(self.forward(X), labels)
+        self.backward(dlogits, check=False)
         return loss, self.grads
 
     def predict_proba(self, X) -> np.ndarray:
@@ -187,14 +193,8 @@ class MLP:
 
     def accuracy(self, X, labels) -> float:
         """Fraction of samples whose predicted class is the label (integer class labels)."""
-        labels = integer_labels(labels, "labels")
-        check_label_range(labels, self.sizes[-1], "labels")
         pred = self.predict(X)
-        if labels.shape != pred.shape:
-            raise ValueError(
-                f"labels must have shape {pred.shape} (one class per row of X), got {labels.shape}"
-            )
-        return float(np.mean(pred == labels))
+        return float(np.mean(pred == self.check_labels(labels, len(pred))))
 
     def copy_params(self) -> dict[str, np.ndarray]:
         """A snapshot of ``params`` (copies, safe to keep while training goes on)."""
@@ -234,40 +234,40 @@ class TrainingRun:
 def train(net: MLP, X, labels, lr: float, steps: int, snapshot_every: int = 1) -> TrainingRun:
     """Full-batch gradient descent by the lecture's four steps, ``steps`` updates.
 
-    Each step t: 1. forward pass, 2. loss computation, 3. backward pass (from
-    ``cross_entropy_grad``), 4. weight update p <- p - lr * dLoss/dp. The loss and gradients of the
-    final parameters are recorded too (len(history) = steps + 1). The net ends at its trained
-    parameters. ``labels``: integer class labels (N,).
+    Each step t: 1. forward pass, 2. loss computation, 3. backward pass (from dLoss/dz =
+    (S - y) / N), 4. weight update p <- p - lr * dLoss/dp. Steps 2 and 3 start from one call,
+    :func:`~course_utils.cross_entropy_with_logits_and_grad`: the loss and dLoss/dz from one
+    softmax. The loss and gradients of the final parameters are recorded too (len(history) =
+    steps + 1). The net ends at its trained parameters. ``labels``: integer class labels (N,).
     """
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
-    lr = positive_number(lr, "lr")
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
-    if (
-        isinstance(snapshot_every, bool)
-        or not isinstance(snapshot_every, numbers.Integral)
-        or snapshot_every < 1
-    ):
-        raise ValueError(f"snapshot_every must be an integer >= 1, got {snapshot_every!r}")
-    X = net._check_X(X)
-    labels = integer_labels(labels, "labels")
-    check_label_range(labels, net.sizes[-1], "labels")
-    if labels.shape != (X.shape[0],):
-        raise ValueError(
-            f"labels must have shape ({X.shape[0]},), one class per row of X, got {labels.shape}"
-        )
+    X, labels, lr, steps, snapshot_every = _check_training(net, X, labels, lr, steps, snapshot_every)
     names = list(net.params)
     run = TrainingRun([], np.zeros((steps + 1, len(names))), np.zeros(steps + 1), [], [], names)
     for t in range(steps + 1):
         if t % snapshot_every == 0 or t == steps:
             run.snapshots.append(net.copy_params())
             run.snapshot_steps.append(t)
-        logits = net._forward(X)  # 1. forward pass (X checked once, above)
-        run.history.append(cross_entropy_with_logits(logits, labels))  # 2. loss computation
+        logits = net.forward(X, check=False)  # 1. forward pass (X checked once, above)
+        loss, dlogits = cross_entropy_with_logits_and_grad(logits, labels)  # 2. loss (and dLoss/dz)
+        run.history.append(loss)
         run.accuracy[t] = np.mean(np.argmax(logits, axis=1) == labels)
-        net._backward(cross_entropy_grad(logits, labels))  # 3. backward pass
+        net.backward(dlogits, check=False)  # 3. backward pass
         run.grad_norms[t] = [np.linalg.norm(net.grads[k]) for k in names]
         if t < steps:
             net.step(lr)  # 4. weight update
     return run
+
+
+def _check_training(net, X, labels, lr, steps, snapshot_every) -> tuple:
+    """:func:`train`'s arguments, checked once before the loop."""
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    X = net.check_inputs(X)
+    labels = net.check_labels(labels, X.shape[0])
+    return (
+        X,
+        labels,
+        positive_number(lr, "lr"),
+        integer(steps, "steps", low=0),
+        positive_int(snapshot_every, "snapshot_every"),
+    )

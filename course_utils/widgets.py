@@ -18,17 +18,16 @@ loss with 4 decimals as ``Loss = 0.5108``; the whole explorers carry ``logits-ex
 
 from __future__ import annotations
 
-import numbers
 import threading
 
 import ipywidgets as widgets
 import numpy as np
 
-from ._checks import positive_int, positive_number
+from ._checks import each, integer, number, positive_int, positive_number
 from .data import make_spirals
-from .losses import cross_entropy_grad, cross_entropy_with_logits, one_hot
+from .losses import cross_entropy_with_logits_and_grad, one_hot
 from .network import MLP, TrainingRun, train
-from .plots import BackpropFigure, LogitsFigure, grid_points
+from .plots import BackpropFigure, LogitsFigure, grid_points, region_bounds
 from .softmax import softmax, softmax_jacobian
 
 # The lecture's example: true class 3 and S = [0.1, 0.3, 0.6], loss 0.511. The explorer must open
@@ -53,6 +52,16 @@ def _numbers_table(rows: list[tuple[str, np.ndarray]], K: int, caption: str = ""
     return f'<table style="{style}">{caption}{head}{body}</table>'
 
 
+def _check_ranges(t_min: float, t_max: float, smoothing_max) -> None:
+    """The temperature slider must reach T = 1; label smoothing epsilon = 1 is uniform labels."""
+    if t_max < t_min:
+        raise ValueError(f"t_max must be >= t_min, got t_min={t_min}, t_max={t_max}")
+    if not t_min <= 1.0 <= t_max:
+        raise ValueError(f"the temperature range [t_min, t_max] must contain T = 1, got [{t_min}, {t_max}]")
+    if number(smoothing_max, "smoothing_max", 0, 1) == 0:
+        raise ValueError(f"smoothing_max must be > 0, got {smoothing_max!r}")
+
+
 class LogitsExplorer:
     """Sliders for the logits z (one per class), the true class, temperature T and label smoothing epsilon.
 
@@ -62,6 +71,7 @@ class LogitsExplorer:
         S        = softmax(z / T)                                    ``probs``    (K,)
         Loss     = -sum_i y_smooth_i log S_i                         ``loss``     float
         dLoss/dz = cross_entropy_grad(z / T, y_smooth) / T = (S - y_smooth) / T   ``grad`` (K,)
+        (the loss and dLoss/dz from one call, ``cross_entropy_with_logits_and_grad``)
         dS/dz    = softmax_jacobian(z / T) / T                       ``jacobian`` (K, K)
 
     The 1/T is the chain rule through z / T. Display ``ex.widget`` (or just ``ex``).
@@ -77,24 +87,11 @@ class LogitsExplorer:
         smoothing_max: float = 0.5,
         dpi: int = 72,
     ) -> None:
-        K = positive_int(K, "K")
-        if not 2 <= K <= 10:
-            raise ValueError(f"K must be between 2 and 10 classes (one slider each), got {K}")
-        logit_max = positive_number(logit_max, "logit_max")
-        t_min = positive_number(t_min, "t_min")
-        t_max = positive_number(t_max, "t_max")
-        if t_max < t_min:
-            raise ValueError(f"t_max must be >= t_min, got t_min={t_min}, t_max={t_max}")
-        if not 1.0 >= t_min or not t_max >= 1.0:
-            raise ValueError(
-                f"the temperature range [t_min, t_max] must contain T = 1, got [{t_min}, {t_max}]"
-            )
-        smoothing_max = positive_number(smoothing_max, "smoothing_max")
-        if smoothing_max > 1:
-            raise ValueError(
-                f"smoothing_max must be <= 1 (epsilon = 1 is uniform labels), got {smoothing_max}"
-            )
-        dpi = positive_int(dpi, "dpi")
+        K, dpi = integer(K, "K", 2, 10), positive_int(dpi, "dpi")  # one slider per class
+        logit_max, t_min, t_max = each(
+            positive_number, {"logit_max": logit_max, "t_min": t_min, "t_max": t_max}
+        )
+        _check_ranges(t_min, t_max, smoothing_max)
         self.K = K
         self._lock = threading.RLock()
 
@@ -166,8 +163,8 @@ class LogitsExplorer:
         scaled = z / T
         self.labels = y
         self.probs = softmax(scaled)
-        self.loss = cross_entropy_with_logits(scaled, y)
-        self.grad = cross_entropy_grad(scaled, y) / T
+        self.loss, grad = cross_entropy_with_logits_and_grad(scaled, y)
+        self.grad = grad / T
         self.jacobian = softmax_jacobian(scaled) / T
 
     def _on_change(self, change=None) -> None:
@@ -223,21 +220,15 @@ class BackpropExplorer:
             raise ValueError(
                 f"sizes[0] must be 2: the toy data are points in the plane, got {self._probe.sizes[0]}"
             )
-        steps = positive_int(steps, "steps")
-        lr = positive_number(lr, "lr")
-        if not 0.01 <= lr <= 10:
-            raise ValueError(f"lr must be between 0.01 and 10 (the learning-rate slider's range), got {lr}")
-        grid_n = positive_int(grid_n, "grid_n")
-        dpi = positive_int(dpi, "dpi")
+        steps, grid_n, dpi = each(positive_int, {"steps": steps, "grid_n": grid_n, "dpi": dpi})
+        lr = number(lr, "lr", 0.01, 10)  # the learning-rate slider's range
         self.sizes, self.seed, self.steps = self._probe.sizes, seed, steps
         self.K = self.sizes[-1]
         self.X, self.labels = make_spirals(n_per_class, K=self.K, seed=seed)
         N = len(self.labels)
-        if sample is None:
-            sample = N - 1  # the outer end of the last arm: misclassified at first, learned late
-        if isinstance(sample, bool) or not isinstance(sample, numbers.Integral) or not 0 <= sample < N:
-            raise ValueError(f"sample must be an integer index in [0, {N - 1}], got {sample!r}")
-        self._grid = grid_points(BackpropFigure.bounds_of(self.X), grid_n)
+        # the outer end of the last arm by default: misclassified at first, learned late
+        sample = N - 1 if sample is None else integer(sample, "sample", 0, N - 1)
+        self._grid = grid_points(region_bounds(self.X), grid_n)
         self._lock = threading.RLock()
 
         self.step_slider = widgets.IntSlider(
@@ -311,8 +302,8 @@ class BackpropExplorer:
         t = int(self.step_slider.value)
         n = int(self.sample_slider.value)
         self._probe.set_params(self.run.snapshots[t])
-        S_grid = softmax(self._probe._forward(self._grid))  # grid and X are checked float64 arrays
-        z = self._probe._forward(self.X[n : n + 1])[0]
+        S_grid = softmax(self._probe.forward(self._grid, check=False))  # grid and X: float64, checked
+        z = self._probe.forward(self.X[n : n + 1], check=False)[0]
         label = int(self.labels[n])
         self.loss = self.history[t]
         self.accuracy = float(self.run.accuracy[t])
@@ -320,7 +311,7 @@ class BackpropExplorer:
         self.sample_logits = z
         self.sample_probs = softmax(z)
         self.sample_labels = one_hot(label, self.K)
-        self.sample_grad = cross_entropy_grad(z, label)  # S - y for this one sample
+        _, self.sample_grad = cross_entropy_with_logits_and_grad(z, label)  # S - y for this one sample
         self._figure.update(
             t,
             self.history,

@@ -110,6 +110,7 @@ def _python_311() -> str:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     os.environ.get("COURSE_TEST_BINDER") != "1",
     reason="slow (a full install from PyPI): set COURSE_TEST_BINDER=1 to build the Binder environment",

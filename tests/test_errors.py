@@ -155,8 +155,9 @@ def test_bad_one_hot(labels, num_classes, error, message):
         (-1e-6, ValueError, "eps must be a positive finite number"),
         (float("nan"), ValueError, "eps must be a positive finite number"),
         (float("inf"), ValueError, "eps must be a positive finite number"),
-        ("1e-6", TypeError, "eps must be a positive number, got str"),
-        (None, TypeError, "eps must be a positive number, got NoneType"),
+        ("1e-6", TypeError, "eps must be a number, got str"),
+        (None, TypeError, "eps must be a number, got NoneType"),
+        (True, TypeError, "eps must be a number, got bool"),
     ],
 )
 def test_bad_eps(eps, error, message):
@@ -180,3 +181,61 @@ def test_relative_error_bad_input():
         relative_error([np.nan], [1.0])
     with pytest.raises(TypeError, match="b must be an array of numbers, got None"):
         relative_error([1.0], None)
+
+
+# One kind of mistake, one exception type, whichever public function it is made with.
+
+
+COUNT_NAMES = [
+    "num_classes",
+    "n_per_class",
+    "K",
+    "seed",
+    r"sizes\[1\]",
+    "steps",
+    "snapshot_every",
+    "num_layers",
+    "K ",  # logit_symbols(K)
+]
+
+
+def _call_with_a_float_count(name):
+    from course_utils.data import make_spirals
+    from course_utils.network import MLP, train
+    from course_utils.plots import computational_graph_figure
+    from course_utils.symbolic import logit_symbols
+
+    if name in ("steps", "snapshot_every"):
+        X, labels = make_spirals(n_per_class=5)
+        steps, every = (2.5, 1) if name == "steps" else (2, 1.0)
+        return train(MLP([2, 3, 3]), X, labels, lr=0.1, steps=steps, snapshot_every=every)
+    calls = {
+        "num_classes": lambda: one_hot([0, 1], 2.0),
+        "n_per_class": lambda: make_spirals(n_per_class=10.0),
+        "K": lambda: make_spirals(K=3.0),
+        "seed": lambda: MLP([2, 3], seed=1.0),
+        r"sizes\[1\]": lambda: MLP([2, 3.0, 3]),
+        "num_layers": lambda: computational_graph_figure(2.0),
+        "K ": lambda: logit_symbols(3.0),
+    }
+    return calls[name]()
+
+
+@pytest.mark.parametrize("name", COUNT_NAMES)
+def test_a_non_integer_count_is_a_type_error_everywhere(name):
+    with pytest.raises(TypeError, match=f"{name.strip()} must be an integer"):
+        _call_with_a_float_count(name)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: one_hot([0], 0), "num_classes must be >= 1"),
+        (lambda: __import__("course_utils.data").data.make_spirals(seed=-1), "seed must be >= 0"),
+        (lambda: __import__("course_utils.data").data.make_spirals(noise=-0.1), "noise must be >= 0"),
+        (lambda: numerical_gradient(lambda v: 0.0, [1.0], eps=-1.0), "eps must be a positive finite number"),
+    ],
+)
+def test_a_number_out_of_range_is_a_value_error_everywhere(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -42,7 +42,7 @@ def test_gradient_check_is_small_for_backprop_and_large_for_a_wrong_gradient(dat
     assert set(errors) == {"W1", "b1", "W2", "b2"} and max(errors.values()) < 1e-7, errors
 
     class WrongTanh(MLP):  # the backward pass forgets tanh's derivative
-        def _dphi_from_output(self, A):
+        def dphi_from_output(self, A):
             return np.ones_like(A)
 
     wrong = gradient_check(WrongTanh([2, 6, 3], seed=1), X, labels)

@@ -22,7 +22,8 @@ REQUIRED = {
 }
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 EXTENSION_LINE = re.compile(
-    r"^\s+(?P<name>\S+) v(?P<version>\S+) (?P<state>enabled|disabled)\s+(?P<status>\S+)")
+    r"^\s+(?P<name>\S+) v(?P<version>\S+) (?P<state>enabled|disabled)\s+(?P<status>\S+)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,18 +31,28 @@ def listing(tmp_path_factory: pytest.TempPathFactory) -> str:
     tmp = tmp_path_factory.mktemp("jupyter")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "config"), "JUPYTER_DATA_DIR": str(tmp / "data")}
     env.pop("JUPYTER_PATH", None)
-    result = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"], env=env,
-                            capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent)
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter", "labextension", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parent,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return ANSI.sub("", result.stdout + result.stderr)
 
 
 def extensions(text: str) -> dict[str, tuple[str, str, str]]:
     """name -> (version, enabled/disabled, status) from ``jupyter labextension list`` output."""
-    return {m["name"]: (m["version"], m["state"], m["status"])
-            for m in map(EXTENSION_LINE.match, text.splitlines()) if m}
+    return {
+        m["name"]: (m["version"], m["state"], m["status"])
+        for m in map(EXTENSION_LINE.match, text.splitlines())
+        if m
+    }
 
 
+@pytest.mark.slow  # starts `jupyter labextension list`
 def test_no_extension_is_incompatible_or_disabled(listing: str) -> None:
     found = extensions(listing)
     assert found, f"no extension parsed from:\n{listing}"
@@ -50,6 +61,7 @@ def test_no_extension_is_incompatible_or_disabled(listing: str) -> None:
     assert "incompatible" not in listing.lower(), listing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_required_extension_is_installed(name: str, listing: str) -> None:
     assert name in extensions(listing), f"{name} missing ({REQUIRED[name]}):\n{listing}"

@@ -167,18 +167,27 @@ def test_cache_grows_with_the_sum_of_widths_and_params_with_their_products(data,
     assert deeper.num_params - net.num_params == width * width + width
 
 
-def test_a_zero_derivative_activation_gives_zero_gradients_before_it(data):
+class StepMLP(MLP):
+    def phi(self, Z):
+        return (Z > 0).astype(float)
+
+    def dphi_from_output(self, A):
+        return np.zeros_like(A)
+
+
+class OldStyleStepMLP(MLP):  # the hooks' earlier, private names
+    def _phi(self, Z):
+        return (Z > 0).astype(float)
+
+    def _dphi_from_output(self, A):
+        return np.zeros_like(A)
+
+
+@pytest.mark.parametrize("cls", [StepMLP, OldStyleStepMLP])
+def test_a_zero_derivative_activation_gives_zero_gradients_before_it(data, cls):
     """Notebook 04's counterexample: a step activation (derivative 0) blocks the backward pass."""
     X, labels = data
-
-    class StepMLP(MLP):
-        def _phi(self, Z):
-            return (Z > 0).astype(float)
-
-        def _dphi_from_output(self, A):
-            return np.zeros_like(A)
-
-    net = StepMLP([2, 16, 3], seed=0)
+    net = cls([2, 16, 3], seed=0)
     W1 = net.params["W1"].copy()
     run = train(net, X, labels, lr=2.0, steps=50)
     assert np.all(run.grad_norms[:, :2] == 0), "W1 and b1 never get a gradient"
@@ -248,6 +257,7 @@ def test_spirals_are_seeded_shaped_and_bounded():
         ({"sizes": [2, 16, 1]}, ValueError, r"sizes\[-1\]"),
         ({"sizes": [2, 3], "seed": 1.5}, TypeError, "seed"),
         ({"sizes": [2, 3], "seed": None}, TypeError, "seed"),
+        ({"sizes": [2, 3], "seed": -1}, ValueError, "seed must be >= 0"),
         ({"sizes": [2, 3], "activation": "sigmoid"}, ValueError, "activation"),
     ],
 )
@@ -289,6 +299,12 @@ def test_bad_forward_backward_step_arguments(data):
         train(net, X, labels[:-1], lr=0.1, steps=1)
     with pytest.raises(ValueError, match="steps"):
         train(net, X, labels, lr=0.1, steps=-1)
+    with pytest.raises(TypeError, match="steps must be an integer"):
+        train(net, X, labels, lr=0.1, steps=2.5)
+    with pytest.raises(TypeError, match="snapshot_every must be an integer"):
+        train(net, X, labels, lr=0.1, steps=2, snapshot_every=1.0)
+    with pytest.raises(ValueError, match="snapshot_every must be >= 1"):
+        train(net, X, labels, lr=0.1, steps=2, snapshot_every=0)
     with pytest.raises(TypeError, match="net"):
         train("net", X, labels, lr=0.1, steps=1)
     with pytest.raises(ValueError, match="params"):
@@ -304,6 +320,7 @@ def test_bad_forward_backward_step_arguments(data):
         ({"noise": -1.0}, ValueError, "noise"),
         ({"turns": "many"}, TypeError, "turns"),
         ({"seed": "0"}, TypeError, "seed"),
+        ({"seed": -1}, ValueError, "seed"),
     ],
 )
 def test_bad_spiral_arguments(kwargs, error, match):

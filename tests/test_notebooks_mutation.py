@@ -123,6 +123,13 @@ MUTANTS = [
         "grad[:, y] -= 1",
         ("03",),
     ),
+    Mutant(
+        "fused-grad-forgets-1/N",
+        "losses.py",
+        'scale = 1.0 / N if reduction == "mean" and z.ndim == 2 else 1.0',
+        "scale = 1.0",
+        ("04",),
+    ),
     # gradcheck.py
     Mutant(
         "numerical_gradient-forgets-the-2",
@@ -142,7 +149,7 @@ MUTANTS = [
     Mutant(
         "backward-forgets-the-tanh-derivative",
         "network.py",
-        "dZ = dA_prev * self._dphi_from_output(A_prev)",
+        "dZ = dA_prev * self.dphi_from_output(A_prev)",
         "dZ = dA_prev",
         ("04",),
     ),
@@ -187,6 +194,7 @@ def test_every_mutant_changes_something_and_every_notebook_is_covered():
     assert {nb for m in MUTANTS for nb in m.notebooks} == set(NOTEBOOKS)
 
 
+@pytest.mark.slow  # runs a notebook per mutant
 @pytest.mark.parametrize(("mutant", "notebook"), CASES)
 def test_notebook_fails_on_mutant(mutant: Mutant, notebook: str, tmp_path: Path, monkeypatch):
     pythonpath = make_mutant(mutant, tmp_path)

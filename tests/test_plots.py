@@ -1,8 +1,9 @@
-"""The explorers' hand-rolled PNG encoder must produce PNGs that a standard decoder reads back exactly."""
+"""Notebook 04's static figures and the explorers' live figures: what a reader sees on them."""
 
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from course_utils.data import make_spirals
@@ -10,7 +11,6 @@ from course_utils.network import MLP
 from course_utils.plots import (
     computational_graph_figure,
     decision_regions_figure,
-    encode_png,
     timing_figure,
 )
 from course_utils.widgets import LogitsExplorer
@@ -20,12 +20,6 @@ def decode(png: bytes) -> np.ndarray:
     with Image.open(io.BytesIO(png)) as image:
         assert image.format == "PNG" and image.mode == "RGB"
         return np.asarray(image)
-
-
-def test_encode_png_round_trips_through_pillow():
-    rng = np.random.default_rng(0)
-    rgba = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
-    np.testing.assert_array_equal(decode(encode_png(rgba)), rgba[..., :3])
 
 
 def test_explorer_frames_decode_to_the_drawn_pixels():
@@ -55,6 +49,21 @@ def test_decision_regions_have_a_legend_per_class_and_axis_labels():
     assert ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
 
 
+def test_plots_keeps_every_name_the_notebooks_import():
+    import course_utils.plots as plots
+
+    for name in plots.__all__:
+        assert getattr(plots, name) is not None
+    assert plots.BackpropFigure.bounds_of is plots.region_bounds
+
+
+def test_computational_graph_checks_its_argument():
+    with pytest.raises(TypeError, match="num_layers must be an integer"):
+        computational_graph_figure(1.5)
+    with pytest.raises(ValueError, match="num_layers must be >= 1"):
+        computational_graph_figure(0)
+
+
 def test_computational_graph_explains_the_start_and_the_fused_softmax_loss():
     texts = [t.get_text() for t in computational_graph_figure(2).axes[0].texts]
     assert any("start" in t and r"\partial Loss/\partial Loss = 1" in t for t in texts)
@@ -80,7 +89,8 @@ def test_backprop_figure_fits_a_projected_slide():
     for ax in axes:  # the drawn titles, labels, tick labels and legend of each panel
         box = ax.get_tightbbox(renderer)
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, (
-            f"panel {ax.get_title()!r} is cut off: {box} outside {frame}")
+            f"panel {ax.get_title()!r} is cut off: {box} outside {frame}"
+        )
     tick_sizes = [t.get_fontsize() for ax in axes for t in ax.get_xticklabels() + ax.get_yticklabels()]
     assert min(tick_sizes) >= 16
     assert min(ax.title.get_fontsize() for ax in axes) >= 19
@@ -98,7 +108,22 @@ def test_logits_figure_is_as_tall_as_before_and_sharp_on_a_projected_slide():
     for ax in figure.fig.axes:  # the three panels and the colour bar
         box = ax.get_tightbbox(renderer)
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, (
-            f"panel {ax.get_title()!r} is cut off: {box} outside {frame}")
+            f"panel {ax.get_title()!r} is cut off: {box} outside {frame}"
+        )
         sizes = [t.get_fontsize() for t in ax.get_xticklabels() + ax.get_yticklabels()]
         assert min(sizes) >= 14.75, "10 pt ticks x 1116/756"
     assert min(ax.title.get_fontsize() for ax in figure.fig.axes[:3]) >= 17.7, "12 pt titles x 1116/756"
+
+
+def test_a_learning_rate_has_one_colour_in_every_loss_figure():
+    from course_utils.plots import learning_rate_color, loss_curves_figure
+
+    first = loss_curves_figure({2.0: [1.0, 0.5], 0.5: [1.0, 0.8]})
+    second = loss_curves_figure({0.01: [1.0, 0.9], 0.5: [1.0, 0.8], 2.0: [1.0, 0.5], 10.0: [1.0, 9.0]})
+    colours = [
+        {line.get_label(): line.get_color() for line in f.axes[0].get_lines()} for f in (first, second)
+    ]
+    for label in ("lr = 2.0", "lr = 0.5"):
+        assert colours[0][label] == colours[1][label] != (0, 0, 0, 0), label
+    assert len({tuple(c) for c in colours[1].values()}) == 4, "four rates, four colours"
+    assert learning_rate_color(0.01) != learning_rate_color(10.0)

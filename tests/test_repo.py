@@ -1,8 +1,10 @@
 """Repository hygiene that students and maintainers rely on."""
 
+import ast
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -63,5 +65,46 @@ def test_ruff_is_clean():
     ruff = Path(sys.executable).with_name("ruff")
     if not ruff.exists():
         pytest.skip("ruff is not installed in this environment")
-    result = subprocess.run([str(ruff), "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        result = subprocess.run([str(ruff), *command], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, f"ruff {' '.join(command)}:\n" + result.stdout + result.stderr
+
+
+CORE_MODULES = {"__init__", "_checks", "softmax", "losses", "gradcheck", "network", "data"}
+IMPORT_NAMES = {"ipython": "IPython", "scikit-learn": "sklearn"}  # distribution -> import name
+
+
+def third_party_imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n not in ("course_utils", "__future__")}
+
+
+def distribution_names(requirements: list[str]) -> set[str]:
+    names = {re.match(r"[A-Za-z0-9_.\-]+", r)[0].lower() for r in requirements}
+    return {IMPORT_NAMES.get(n, n) for n in names if n != "course_utils"}
+
+
+def test_pyproject_declares_what_each_module_imports():
+    """The core needs numpy alone; whatever another module imports is in an extra."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    core = distribution_names(project["dependencies"])
+    extras = {name: distribution_names(reqs) for name, reqs in project["optional-dependencies"].items()}
+    declared = core.union(*extras.values())
+    package = ROOT / "course_utils"
+    for path in sorted(package.rglob("*.py")):
+        module = path.relative_to(package).with_suffix("").parts[0]
+        imports = third_party_imports(path)
+        assert imports <= declared, (
+            f"{path.relative_to(ROOT)} imports {sorted(imports - declared)}, not in pyproject"
+        )
+        if module in CORE_MODULES:
+            assert imports <= core, f"core module {path.name} imports {sorted(imports - core)}"
+        elif module in extras:
+            assert imports <= core | extras[module], (
+                f"extra [{module}] misses {sorted(imports - extras[module])}"
+            )

@@ -57,7 +57,7 @@ def expected_counts(nb: nbformat.NotebookNode) -> tuple[int, int, int]:
     """
     types = [c.metadata.get("slideshow", {}).get("slide_type", "-") for c in nb.cells]
     first = next(i for i, t in enumerate(types) if t not in ("skip", "notes"))
-    later = types[first + 1:]
+    later = types[first + 1 :]
     slides = 1 + later.count("slide")
     subslides = slides + later.count("subslide")
     return slides, subslides, types.count("notes")
@@ -73,6 +73,7 @@ def test_there_are_notebooks_to_export() -> None:
     assert NOTEBOOKS, "no notebooks found in notebooks/"
 
 
+@pytest.mark.slow  # exports every deck with nbconvert
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_deck_has_the_slides_of_its_notebook(notebook: Path, decks: dict[str, Path]) -> None:
     deck = export_slides.deck_path(notebook, Path())
@@ -93,8 +94,9 @@ def test_deck_has_the_slides_of_its_notebook(notebook: Path, decks: dict[str, Pa
 def test_every_cell_has_a_slide_type(notebook: Path) -> None:
     nb = nbformat.read(notebook, as_version=4)
     allowed = {"slide", "subslide", "fragment", "skip", "notes", "-"}
-    missing = [i for i, c in enumerate(nb.cells)
-               if c.metadata.get("slideshow", {}).get("slide_type") not in allowed]
+    missing = [
+        i for i, c in enumerate(nb.cells) if c.metadata.get("slideshow", {}).get("slide_type") not in allowed
+    ]
     assert not missing, f"{notebook.name}: cells {missing} have no valid slideshow.slide_type"
 
 
@@ -108,15 +110,18 @@ def test_no_cell_disappears_when_presenting_live(notebook: Path) -> None:
     hidden = [i for i, c in enumerate(nb.cells) if c.metadata.get("slideshow", {}).get("slide_type") == "-"]
     assert not hidden, (
         f"{notebook.name}: cells {hidden} have slide_type '-' and are hidden when presenting with "
-        "jupyterlab-slideshow; make them 'fragment' (or merge them into the cell before)")
+        "jupyterlab-slideshow; make them 'fragment' (or merge them into the cell before)"
+    )
 
 
 def test_expected_counts_follow_nbconvert_rules() -> None:
     """The counting rule and the parser themselves, on a notebook whose deck is known."""
     nb = nbformat.v4.new_notebook()
     kinds = ["skip", "notes", "-", "subslide", "fragment", "slide", "notes", "subslide", "-", "slide"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"cell {i}", metadata={"slideshow": {"slide_type": k}})
-                for i, k in enumerate(kinds)]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"cell {i}", metadata={"slideshow": {"slide_type": k}})
+        for i, k in enumerate(kinds)
+    ]
     # "-" at index 2 is the first visible cell, so it opens slide 1; slides at 5 and 9 open 2 and 3;
     # subslides: 3 slides + the subslides at 3 and 7.
     assert expected_counts(nb) == (3, 5, 2)

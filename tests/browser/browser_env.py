@@ -28,8 +28,10 @@ CHROMIUM_ARGS = [
 def chromium_missing() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not CHROMIUM.exists():
-        return (f"Chromium not found at {CHROMIUM}: install it (Debian/Ubuntu: apt-get install chromium) "
-                "or set CHROMIUM=/path/to/chromium")
+        return (
+            f"Chromium not found at {CHROMIUM}: install it (Debian/Ubuntu: apt-get install chromium) "
+            "or set CHROMIUM=/path/to/chromium"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

@@ -50,8 +50,10 @@ def shows_widgets(notebook: Path) -> bool:
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
-        if any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
-               for out in cell.get("outputs", [])):
+        if any(
+            "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+            for out in cell.get("outputs", [])
+        ):
             return True
         source = "".join(cell.get("source", ""))
         if re.search(r"Explorer\(|\.widget\b|ipywidgets", source):
@@ -116,8 +118,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     # The repository's notebooks, then COURSE_BROWSER_NOTEBOOKS (a draft replaces its namesake).
     for notebook in [*sorted((ROOT / "notebooks").glob("*.ipynb")), *_extra_notebooks()]:
         shutil.copy(notebook, root_dir / "notebooks" / notebook.name)
-    dirs = {name: tmp / name for name in ("config", "data", "runtime", "settings", "workspaces",
-                                          "app-settings", "ipython")}
+    dirs = {
+        name: tmp / name
+        for name in ("config", "data", "runtime", "settings", "workspaces", "app-settings", "ipython")
+    }
     for d in dirs.values():
         d.mkdir()
     shutil.copy(ROOT / "binder" / "overrides.json", dirs["app-settings"] / "overrides.json")
@@ -135,7 +139,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     env.pop("JUPYTER_CONFIG_PATH", None)
     port, token = _free_port(), secrets.token_hex(16)
     cmd = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",

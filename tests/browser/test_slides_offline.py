@@ -55,7 +55,10 @@ def offline_browser(tmp_path_factory: pytest.TempPathFactory, offline_decks):
     profile = tmp_path_factory.mktemp("chromium-profile-slides")
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 800},
         )
         try:
@@ -65,8 +68,9 @@ def offline_browser(tmp_path_factory: pytest.TempPathFactory, offline_decks):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_offline_deck_works_without_network(notebook: Path, offline_decks, offline_browser,
-                                            artifacts: Path) -> None:
+def test_offline_deck_works_without_network(
+    notebook: Path, offline_decks, offline_browser, artifacts: Path
+) -> None:
     deck = offline_decks[export_slides.deck_path(notebook, Path()).name]
     shots = artifacts / "slides"
     shots.mkdir(parents=True, exist_ok=True)
@@ -84,13 +88,15 @@ def test_offline_deck_works_without_network(notebook: Path, offline_decks, offli
     page.route("**/*", route)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("requestfailed",
-            lambda r: errors.append(f"{r.url}: {r.failure}") if r.url not in blocked else None)
+    page.on(
+        "requestfailed", lambda r: errors.append(f"{r.url}: {r.failure}") if r.url not in blocked else None
+    )
     try:
         page.goto(deck.as_uri())
         page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
-        page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0",
-                               timeout=60_000)
+        page.wait_for_function(
+            "window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=60_000
+        )
         page.wait_for_timeout(500)
         page.screenshot(path=str(shots / f"{notebook.stem}-title.png"))
         has_math = "$" in deck.read_text(encoding="utf-8")
@@ -99,11 +105,15 @@ def test_offline_deck_works_without_network(notebook: Path, offline_decks, offli
         assert page.locator(".MathJax_Error, merror").count() == 0, f"{deck.name}: MathJax could not typeset"
         where = page.evaluate(WIDGET_SLIDE_JS)
         if where is not None:
-            page.evaluate("""([h, v, f]) => new Promise(done => require(['vendor/reveal.js/dist/reveal.js'],
-                             R => { R.slide(h, v, f); setTimeout(done, 800); }))""", where)
+            page.evaluate(
+                """([h, v, f]) => new Promise(done => require(['vendor/reveal.js/dist/reveal.js'],
+                             R => { R.slide(h, v, f); setTimeout(done, 800); }))""",
+                where,
+            )
             img = page.locator("section.present .jupyter-widgets img, section.present img.widget-image").first
-            page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=img.element_handle(),
-                                   timeout=15_000)
+            page.wait_for_function(
+                "(img) => img.complete && img.naturalWidth > 0", arg=img.element_handle(), timeout=15_000
+            )
             img.scroll_into_view_if_needed()
             page.screenshot(path=str(shots / f"{notebook.stem}-widget.png"))
             assert img.is_visible(), f"{deck.name}: the widget snapshot's plot is not on its slide"

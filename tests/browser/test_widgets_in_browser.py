@@ -37,8 +37,9 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # Output widget (the interact/pyplot way).
 PLOT_SELECTOR = "img.logits-explorer-plot, img.backprop-explorer-plot, img.widget-image, .widget-output img"
 # ipywidgets 8 in JupyterLab 4 renders a widget view straight into the output, with no mime attribute.
-VIEW_SELECTOR = (f'.jp-OutputArea-output:has(> .jupyter-widgets), '
-                 f'.jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]')
+VIEW_SELECTOR = (
+    f'.jp-OutputArea-output:has(> .jupyter-widgets), .jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]'
+)
 LOSS_PATTERN = re.compile(r"Loss\s*=\s*(-?\d+(?:\.(\d+))?)", re.IGNORECASE)
 MAX_LATENCY_MS = 1000.0
 PROJECTOR = {"width": 1280, "height": 720}  # presenting must fit this: a lecture-hall projector
@@ -258,16 +259,21 @@ def test_widgets_work_in_jupyterlab(widget_notebook: Path, lab, browser_context,
         assert not errors, f"{name}: cell output on stderr / error:\n" + "\n---\n".join(errors)[:4000]
         assert not not_run, f"{name}: code cells {not_run} did not run (prompts {prompts})"
         saved = _saved_notebook(lab, relpath, len(prompts))
-        model_ids = [out["data"][WIDGET_MIME]["model_id"] for cell in saved["cells"]
-                     if cell["cell_type"] == "code" for out in cell.get("outputs", [])
-                     if WIDGET_MIME in out.get("data", {})]
+        model_ids = [
+            out["data"][WIDGET_MIME]["model_id"]
+            for cell in saved["cells"]
+            if cell["cell_type"] == "code"
+            for out in cell.get("outputs", [])
+            if WIDGET_MIME in out.get("data", {})
+        ]
         assert model_ids, f"{name}: no widget was displayed"
 
         # 2. Every widget rendered.
         assert page.get_by_text("Error displaying widget").count() == 0, f"{name}: Error displaying widget"
         views = page.locator(VIEW_SELECTOR)
         assert views.count() == len(model_ids), (
-            f"{name}: {len(model_ids)} widget outputs saved but {views.count()} shown")
+            f"{name}: {len(model_ids)} widget outputs saved but {views.count()} shown"
+        )
 
         kernel = kernel_for(lab, relpath)
         try:
@@ -276,28 +282,40 @@ def test_widgets_work_in_jupyterlab(widget_notebook: Path, lab, browser_context,
             for i, model_id in enumerate(model_ids):
                 view = views.nth(i)
                 view.scroll_into_view_if_needed()
-                page.wait_for_function("(el) => el.querySelector('.jupyter-widgets')"
-                                       " && !el.textContent.includes('Loading widget')",
-                                       arg=view.element_handle(), timeout=30_000)
+                page.wait_for_function(
+                    "(el) => el.querySelector('.jupyter-widgets')"
+                    " && !el.textContent.includes('Loading widget')",
+                    arg=view.element_handle(),
+                    timeout=30_000,
+                )
                 state = kernel.state(model_id)
                 plots = _check_plots(page, view, kernel, model_id, shots / f"{i:02d}", name)
                 readouts = view.locator(".loss-readout")
                 handles = view.locator(".widget-slider .noUi-handle")
                 if state.get("found") and readouts.count() and handles.count():
-                    latencies.append(_check_slider_keys(page, view, kernel, model_id, state, plots,
-                                                        shots / f"{i:02d}", name))
+                    latencies.append(
+                        _check_slider_keys(
+                            page, view, kernel, model_id, state, plots, shots / f"{i:02d}", name
+                        )
+                    )
                     presented += _check_presenting(page, view, shots / f"{i:02d}", name)
         finally:
             kernel.close()
         assert not [e for e in page_errors if "widget" in e.lower()], f"{name}: page errors {page_errors}"
         assert latencies, f"{name}: shows widgets but no explorer with a slider and a loss readout"
         line = ", ".join(f"{ms:.0f} ms" for ms in latencies)
-        live = f"{presented} explorer(s) checked while presenting" if presented else \
-            "jupyterlab-slideshow not installed: presenting not checked"
+        live = (
+            f"{presented} explorer(s) checked while presenting"
+            if presented
+            else "jupyterlab-slideshow not installed: presenting not checked"
+        )
         print(f"\n{name}: run all {run_s:.1f} s; key press -> loss readout update: {line}; {live}")
         with open(artifacts / "latency.tsv", "a", encoding="utf-8") as f:
-            f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{name}\t{run_s:.2f}\t" +
-                    "\t".join(f"{ms:.1f}" for ms in latencies) + "\n")
+            f.write(
+                f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{name}\t{run_s:.2f}\t"
+                + "\t".join(f"{ms:.1f}" for ms in latencies)
+                + "\n"
+            )
     except BaseException:
         page.screenshot(path=str(shots / "99-failure.png"), full_page=True)
         (shots / "99-failure.html").write_text(page.content(), encoding="utf-8")
@@ -319,9 +337,11 @@ def _saved_notebook(lab, relpath: str, n_code: int) -> dict:
     for i, cell in enumerate(nb["cells"]):
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", (
-                f"{relpath} cell {i}: {out.get('ename')}: {out.get('evalue')}")
+                f"{relpath} cell {i}: {out.get('ename')}: {out.get('evalue')}"
+            )
             assert not (out["output_type"] == "stream" and out["name"] == "stderr"), (
-                f"{relpath} cell {i} wrote to stderr: {out['text'][:500]}")
+                f"{relpath} cell {i} wrote to stderr: {out['text'][:500]}"
+            )
     return nb
 
 
@@ -334,19 +354,23 @@ def _check_plots(page, view, kernel: Kernel, model_id: str, prefix: Path, name: 
     for j in range(images.count()):
         img = images.nth(j)
         img.scroll_into_view_if_needed()
-        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=img.element_handle(),
-                               timeout=10_000)
+        page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0", arg=img.element_handle(), timeout=10_000
+        )
         shot = img.screenshot(path=f"{prefix}-plot{j}.png")
         shots.append(shot)
         colours, non_white = painted(shot)
         assert colours >= 16 and non_white >= 0.02, (
             f"{name}: widget plot {j} looks blank ({colours} colours, {non_white:.1%} not white), "
-            f"see {prefix}-plot{j}.png")
+            f"see {prefix}-plot{j}.png"
+        )
     state = kernel.state(model_id, rerender=True)
     if not state.get("found") or "png_main_thread" not in state:
         return shots
-    shown = [base64.b64decode(page.evaluate(IMG_BYTES_JS, view.locator("img").nth(k).element_handle()))
-             for k in range(view.locator("img").count())]
+    shown = [
+        base64.b64decode(page.evaluate(IMG_BYTES_JS, view.locator("img").nth(k).element_handle()))
+        for k in range(view.locator("img").count())
+    ]
     for k, (sent, fresh) in enumerate(zip(state["png"], state["png_main_thread"], strict=True)):
         sent_b, fresh_b = base64.b64decode(sent), base64.b64decode(fresh)
         colours, non_white = painted(sent_b)
@@ -354,14 +378,24 @@ def _check_plots(page, view, kernel: Kernel, model_id: str, prefix: Path, name: 
         diff = differing_fraction(sent_b, fresh_b)
         assert diff < 0.005, (
             f"{name}: plot {k} as drawn by the widget callback differs from the same settings drawn on the "
-            f"kernel's main thread in {diff:.1%} of pixels (blank or half-drawn figure)")
+            f"kernel's main thread in {diff:.1%} of pixels (blank or half-drawn figure)"
+        )
         assert any(differing_fraction(s, sent_b) < 0.005 for s in shown), (
-            f"{name}: plot {k} shown in the browser is not the kernel's current picture")
+            f"{name}: plot {k} shown in the browser is not the kernel's current picture"
+        )
     return shots
 
 
-def _check_slider_keys(page, view, kernel: Kernel, model_id: str, before: dict, plots_before: list[bytes],
-                       prefix: Path, name: str) -> float:
+def _check_slider_keys(
+    page,
+    view,
+    kernel: Kernel,
+    model_id: str,
+    before: dict,
+    plots_before: list[bytes],
+    prefix: Path,
+    name: str,
+) -> float:
     """Arrow keys on the first slider change the loss readout, within 1 s, to Python's value."""
     readout = view.locator(".loss-readout").first
     handle = view.locator(".widget-slider .noUi-handle").first
@@ -393,19 +427,22 @@ def _check_slider_keys(page, view, kernel: Kernel, model_id: str, before: dict, 
     assert state["settings"] != before["settings"], f"{name}: {key} did not change any slider in the kernel"
     value, decimals = shown_loss(text)
     expected = state.get("loss_python", state["loss"])
-    assert abs(value - expected) <= 0.5 * 10.0 ** -decimals + 1e-12, (
-        f"{name}: readout shows {text!r} but Python gives {expected!r} for settings {state['settings']}")
+    assert abs(value - expected) <= 0.5 * 10.0**-decimals + 1e-12, (
+        f"{name}: readout shows {text!r} but Python gives {expected!r} for settings {state['settings']}"
+    )
     assert abs(state["loss"] - expected) <= 1e-9 * max(1.0, abs(expected)), (
-        f"{name}: the explorer's loss {state['loss']!r} != {expected!r} recomputed in Python")
+        f"{name}: the explorer's loss {state['loss']!r} != {expected!r} recomputed in Python"
+    )
     if old_src is not None:
-        page.wait_for_function("([img, old]) => img.src !== old && img.complete",
-                               arg=[img.element_handle(), old_src],
-                               timeout=5_000)
+        page.wait_for_function(
+            "([img, old]) => img.src !== old && img.complete",
+            arg=[img.element_handle(), old_src],
+            timeout=5_000,
+        )
     view.screenshot(path=f"{prefix}-after-keys.png")
     plots_after = _check_plots(page, view, kernel, model_id, Path(f"{prefix}-after-keys"), name)
     changed = [differing_fraction(a, b, tolerance=0) for a, b in zip(plots_before, plots_after, strict=True)]
-    assert any(f > 0 for f in changed), (
-        f"{name}: no plot changed after {key} moved a slider")
+    assert any(f > 0 for f in changed), f"{name}: no plot changed after {key} moved a slider"
     assert latency <= MAX_LATENCY_MS, f"{name}: loss readout took {latency:.0f} ms to update after {key}"
     return latency
 
@@ -430,14 +467,19 @@ def _check_presenting(page, view, prefix: Path, name: str) -> int:
         page.wait_for_function(
             "(img) => { const r = img.getBoundingClientRect();"
             " return r.width > 0 && r.height > 0 && r.top >= 0 && r.top < window.innerHeight - 100; }",
-            arg=img.element_handle(), timeout=10_000)
+            arg=img.element_handle(),
+            timeout=10_000,
+        )
         # The deck fades slides in: poll the painted pixels for up to 10 s.
         deadline = time.monotonic() + 10
         while True:
             box, viewport = img.bounding_box(), page.viewport_size
-            clip = {"x": max(box["x"], 0), "y": box["y"],
-                    "width": min(box["width"], viewport["width"] - box["x"]),
-                    "height": min(box["height"], viewport["height"] - box["y"])}
+            clip = {
+                "x": max(box["x"], 0),
+                "y": box["y"],
+                "width": min(box["width"], viewport["width"] - box["x"]),
+                "height": min(box["height"], viewport["height"] - box["y"]),
+            }
             colours, non_white = painted(page.screenshot(clip=clip))
             if (colours >= 16 and non_white >= 0.02) or time.monotonic() > deadline:
                 break
@@ -445,21 +487,24 @@ def _check_presenting(page, view, prefix: Path, name: str) -> int:
         page.screenshot(path=f"{prefix}-presenting.png")
         assert colours >= 16 and non_white >= 0.02, (
             f"{name}: the explorer's plot looks blank while presenting ({colours} colours, "
-            f"{non_white:.1%} not white), see {prefix}-presenting.png")
+            f"{non_white:.1%} not white), see {prefix}-presenting.png"
+        )
         assert page.get_by_text("Error displaying widget").count() == 0, f"{name}: Error displaying widget"
         whole = view.bounding_box()
         assert whole["y"] >= 0 and whole["y"] + whole["height"] <= PROJECTOR["height"] + 1, (
             f"{name}: while presenting at {PROJECTOR['width']}x{PROJECTOR['height']} the explorer spans "
             f"y = {whole['y']:.0f}..{whole['y'] + whole['height']:.0f} px: not all of it is on the slide, "
-            f"see {prefix}-presenting.png")
+            f"see {prefix}-presenting.png"
+        )
         readout = view.locator(".loss-readout").first
         old = readout.text_content()
         handle = view.locator(".widget-slider .noUi-handle").first
         at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
         handle.focus()
         page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-        page.wait_for_function("([el, old]) => el.textContent !== old", arg=[readout.element_handle(), old],
-                               timeout=5_000)
+        page.wait_for_function(
+            "([el, old]) => el.textContent !== old", arg=[readout.element_handle(), old], timeout=5_000
+        )
     finally:
         stop = page.locator(".jp-deck-mod-stop").first
         if stop.count() and stop.is_visible():

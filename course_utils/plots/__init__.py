@@ -1,0 +1,48 @@
+"""Figures the notebooks and the explorers draw, all on ``matplotlib.figure.Figure``, never pyplot.
+
+One module per job:
+
+``blit``       the renderer: a figure drawn once, then only its moving artists per frame
+``png``        the fast PNG encoder for the explorers' frames
+``explorers``  the explorers' live figures, ``LogitsFigure`` and ``BackpropFigure``
+``static``     notebook 04's static figures
+``regions``    decision-region helpers shared by ``explorers`` and ``static``
+``colors``     the course's colours
+
+Every public name is importable from ``course_utils.plots`` itself, as the notebooks do.
+"""
+
+from .blit import BlitFigure, freeze_layout
+from .colors import CLASS_COLORS, GRAD_COLOR, S_COLOR, Y_COLOR, class_colors, learning_rate_color
+from .explorers import BackpropFigure, LogitsFigure
+from .png import encode_png
+from .regions import grid_points, region_bounds, region_colors
+from .static import (
+    computational_graph_figure,
+    decision_regions_figure,
+    loss_curves_figure,
+    network_figure,
+    timing_figure,
+)
+
+__all__ = [
+    "BlitFigure",
+    "freeze_layout",
+    "encode_png",
+    "CLASS_COLORS",
+    "S_COLOR",
+    "Y_COLOR",
+    "GRAD_COLOR",
+    "class_colors",
+    "learning_rate_color",
+    "LogitsFigure",
+    "BackpropFigure",
+    "grid_points",
+    "region_bounds",
+    "region_colors",
+    "network_figure",
+    "computational_graph_figure",
+    "decision_regions_figure",
+    "timing_figure",
+    "loss_curves_figure",
+]

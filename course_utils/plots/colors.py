@@ -1,0 +1,57 @@
+"""The course's colours: one per class (colour-blind-safe Okabe-Ito), one each for S, y and dLoss/dz,
+and one per learning rate (the same rate has the same colour in every figure)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib import colormaps
+
+# One colour per class (colour-blind-safe Okabe-Ito), a light tint for regions, a dark one for points.
+CLASS_COLORS = np.array(
+    [
+        [0.0, 0.447, 0.698],
+        [0.902, 0.624, 0.0],
+        [0.0, 0.620, 0.451],
+        [0.800, 0.475, 0.655],
+        [0.337, 0.706, 0.914],
+        [0.835, 0.369, 0.0],
+        [0.941, 0.894, 0.259],
+        [0.4, 0.4, 0.4],
+    ]
+)
+S_COLOR, Y_COLOR, GRAD_COLOR = "#0072B2", "#E69F00", "#CC3311"
+
+
+def class_colors(K: int) -> np.ndarray:
+    """K RGB rows, cycling through :data:`CLASS_COLORS`."""
+    return CLASS_COLORS[np.arange(K) % len(CLASS_COLORS)]
+
+
+# The learning rates the notebooks and the explorer compare, each with one colour (Okabe-Ito) and
+# one line style, so the curves stay apart without colour too.
+LEARNING_RATE_STYLES = {
+    0.01: ("#7F7F7F", ":"),
+    0.5: ("#0072B2", "--"),
+    1.0: ("#56B4E9", "-."),
+    2.0: ("#009E73", "-"),
+    10.0: ("#D55E00", (0, (5, 1, 1, 1))),
+}
+
+
+def learning_rate_color(lr: float):
+    """The colour of learning rate ``lr`` in every figure (:data:`LEARNING_RATE_STYLES`).
+
+    Another rate gets viridis at its place on a log scale from 0.01 to 10, so that it keeps one
+    colour too.
+    """
+    if lr in LEARNING_RATE_STYLES:
+        return LEARNING_RATE_STYLES[lr][0]
+    position = (math.log10(lr) + 2) / 3  # 0.01 -> 0, 10 -> 1
+    return colormaps["viridis"](0.85 * min(max(position, 0.0), 1.0))
+
+
+def learning_rate_linestyle(lr: float):
+    """The line style of learning rate ``lr`` in every figure (solid for rates not listed)."""
+    return LEARNING_RATE_STYLES.get(lr, (None, "-"))[1]
