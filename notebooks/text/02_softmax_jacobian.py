@@ -204,8 +204,7 @@ J_fd = np.array([numerical_gradient(probability_of_class(i), z_num) for i in ran
 print("Jacobian (finite differences) =\n", J_fd.round(4))
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-# The last digits of these errors depend on the CPU's exp, so this cell's output is not compared by nbval;
-# the asserts below check the bounds.
+# The last digits of these errors depend on the CPU's exp; the asserts below check the bounds.
 error_sympy = relative_error(J_sympy, J_course)
 error_fd = relative_error(J_course, J_fd)
 print(f"SymPy vs course_utils:               relative error {error_sympy:.1e}  (bound 1e-12)")
