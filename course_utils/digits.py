@@ -262,7 +262,7 @@ def input_gradient(net: MLP, X, labels, T: float = 1.0) -> np.ndarray:
         dZ_{l-1} = dA_{l-1} * phi'(Z_{l-1})          through a hidden layer's activation
         dX       = dA_0                              (N, n_in)
 
-    For softmax regression (one layer) this is dLoss/dx = (S - y) W^T. ``X`` (N, n_in) gives
+    For softmax regression (one layer) this is dLoss/dx = (S - y) W^T / T. ``X`` (N, n_in) gives
     (N, n_in); one image ``X`` (n_in,) with an integer label gives (n_in,). T > 0 is a temperature.
     """
     if not isinstance(net, MLP):

@@ -25,7 +25,7 @@
 # 4. state the result for **any** labels, $\frac{\partial Loss}{\partial z_m} = S_m \sum_i y_i - y_m$, and say exactly where $\sum_i y_i = 1$ turns it into $S_m - y_m$;
 # 5. read the slide's two-case summary as intended (for the true class), and say why its second line fails for the other classes;
 # 6. compute the gradient for a batch and say where the $\frac{1}{N}$ goes;
-# 7. read the gradient: the true class's logit is pushed **up** by $1 - S_c$, every other logit **down** by its probability.
+# 7. read the gradient: the true class $c$'s logit is pushed **up** by $1 - S_c$, every other logit **down** by its probability.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** This is the payoff of notebooks 01 and 02: a 3×3 Jacobian and a vector of −y/S collapse into S − y.
@@ -251,12 +251,12 @@ display(equation(r"\frac{\partial Loss}{\partial z_1}", sp.diff(loss_lse, z[0]),
 #
 # | the Jacobian route (the lecture) | the log-sum-exp route |
 # | --- | --- |
-# | works for **any** loss on top of softmax: only $\frac{\partial Loss}{\partial S}$ changes | only for cross-entropy, and it uses $\sum_i y_i = 1$ in its first line |
+# | works for **any** loss on top of softmax: only $\frac{\partial Loss}{\partial S}$ changes | only for cross-entropy; simplest when $\sum_i y_i = 1$ (otherwise the factor $\sum_i y_i$ stays, as above) |
 # | shows *why* the result is simple: $\frac{1}{S_i}$ cancels $S_i$ term by term | two lines, no $K \times K$ matrix |
 # | what a framework does when softmax is its own layer | what frameworks do when softmax and the loss are **fused**: $O(K)$ work, and $\log S$ is never rounded to $-\infty$ |
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### A third route: let SymPy differentiate with respect to $z$
+# ### Optional: a third route, let SymPy differentiate with respect to $z$
 #
 # No algebra by hand at all: write the loss as a function of the logits, $-\sum_i y_i \log\big(\operatorname{softmax}(z)_i\big)$, let SymPy differentiate, then rewrite in $S$:
 
@@ -432,14 +432,18 @@ assert relative_error(via_fd, gradient) < 1e-8, "finite differences agree with c
 # - the **true class** $c$: $-(S_c - 1) = 1 - S_c > 0$, its logit is **pushed up** by how much probability is still missing;
 # - every **other class** $i$: $-S_i < 0$, its logit is **pushed down** by its own probability;
 # - the pushes sum to $0$ ($\sum_i S_i - \sum_i y_i = 1 - 1$): probability is moved between classes, not created.
+#
+# The figure shows the slide's example with $\eta = 1$: for each class, bars for $S$, $y$ and the move $-(S - y)$: $+0.4$ for the true class 3, $-0.1$ and $-0.3$ for classes 1 and 2.
 
 # %% slideshow={"slide_type": "fragment"}
+from course_utils.plots import GRAD_COLOR, S_COLOR, Y_COLOR  # the colours of every figure
+
 classes = ["class 1", "class 2", "class 3 (true)"]
 x = np.arange(3)
 fig, ax = plt.subplots(figsize=(7.5, 3.6))
-ax.bar(x - 0.27, S_slide, width=0.27, label="S (prediction)", color="tab:blue")
-ax.bar(x, y_slide, width=0.27, label="y (label)", color="tab:gray")
-ax.bar(x + 0.27, -gradient, width=0.27, label="−(S − y), the direction z moves", color="tab:orange")
+ax.bar(x - 0.27, S_slide, width=0.27, label="S (prediction)", color=S_COLOR)
+ax.bar(x, y_slide, width=0.27, label="y (label)", color=Y_COLOR)
+ax.bar(x + 0.27, -gradient, width=0.27, label="−(S − y), the direction z moves", color=GRAD_COLOR)
 for xi, push in zip(x, -gradient, strict=True):
     ax.text(xi + 0.27, push + (0.03 if push > 0 else -0.09), f"{push:+.1f}", ha="center")
 ax.axhline(0, color="black", linewidth=0.8)
@@ -447,7 +451,7 @@ ax.set_xticks(x, classes)
 ax.set_ylim(-0.55, 1.15)
 ax.set_ylabel("value")
 ax.legend(loc="upper left")
-ax.set_title("The slide's example: a step −η(S − y) raises the true class's logit, lowers the others")
+ax.set_title("The slide's example: a step −(S − y) (η = 1) raises the true class's logit, lowers the others")
 fig.tight_layout()
 plt.show()
 
