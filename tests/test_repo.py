@@ -1,6 +1,7 @@
 """Repository hygiene that students and maintainers rely on."""
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -108,3 +109,17 @@ def test_pyproject_declares_what_each_module_imports():
             assert imports <= core | extras[module], (
                 f"extra [{module}] misses {sorted(imports - extras[module])}"
             )
+
+
+def test_readme_teaching_times_match_the_slide_metadata():
+    """The instructors' table: slides + subslides and fragments as the notebooks have them."""
+    from collections import Counter
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        kinds = Counter(c.get("metadata", {}).get("slideshow", {}).get("slide_type") for c in nb["cells"])
+        row = re.search(rf"^\| {path.name[:2]} [^|]*\| (\d+) \+ (\d+) \| (\d+) \|", readme, re.MULTILINE)
+        assert row, f"README has no teaching-time row for {path.name}"
+        counts = (kinds["slide"], kinds["subslide"], kinds["fragment"])
+        assert tuple(map(int, row.groups())) == counts, path.name
