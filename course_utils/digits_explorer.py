@@ -24,6 +24,7 @@ from .digits_plots import DigitsFigure
 from .losses import cross_entropy_with_logits, one_hot
 from .network import MLP
 from .softmax import softmax
+from .widgets import explorer_outputs, temperature_slider
 
 
 class DigitsExplorer:
@@ -32,7 +33,7 @@ class DigitsExplorer:
     ``DigitsExplorer(net, X_test, labels_test, T=1.0)``: ``net`` an :class:`MLP` with 64 inputs and
     K = 10 outputs, ``X`` (N, 64) images, ``labels`` (N,) integer digits, ``T`` the starting
     temperature (e.g. the one fitted on validation data). Controls: ``image_slider`` (which test
-    image, 0 .. N-1) and ``temperature`` (T in [t_min, t_max]). For the shown image n, with
+    image, 0 .. N-1) and ``temperature`` (T in ``t_range`` = (t_min, t_max)). For the shown image n, with
     z = net.forward(x_n):
 
         ``probs``      S = softmax(z / T)                              (K,)
@@ -50,8 +51,7 @@ class DigitsExplorer:
         labels,
         T: float = 1.0,
         index: int = 0,
-        t_min: float = 0.25,
-        t_max: float = 4.0,
+        t_range: tuple[float, float] = (0.25, 4.0),
         dpi: int = 72,
     ) -> None:
         if not isinstance(net, MLP):
@@ -65,8 +65,9 @@ class DigitsExplorer:
         if labels.shape != (X.shape[0],):
             raise ValueError(f"labels must have shape ({X.shape[0]},), one per image, got {labels.shape}")
         check_label_range(labels, net.sizes[-1], "labels")
-        t_min = positive_number(t_min, "t_min")
-        t_max = positive_number(t_max, "t_max")
+        if not isinstance(t_range, tuple) or len(t_range) != 2:
+            raise TypeError(f"t_range must be a pair (t_min, t_max), got {t_range!r}")
+        t_min, t_max = positive_number(t_range[0], "t_range[0]"), positive_number(t_range[1], "t_range[1]")
         if t_max <= t_min:
             raise ValueError(f"t_max must be > t_min, got t_min={t_min}, t_max={t_max}")
         T = positive_number(T, "T")
@@ -90,22 +91,9 @@ class DigitsExplorer:
             layout=layout,
             style={"description_width": "initial"},
         )
-        self.temperature = widgets.FloatSlider(
-            value=round(T, 2),
-            min=t_min,
-            max=t_max,
-            step=0.01,
-            description="T",
-            readout_format=".2f",
-            layout=layout,
-        )
-        self.loss_readout = widgets.HTML()
-        self.loss_readout.add_class("loss-readout")
-        self.numbers = widgets.HTML()
-        self.numbers.add_class("digits-explorer-numbers")
+        self.temperature = temperature_slider(round(T, 2), t_min, t_max, 0.01, layout)
+        self.loss_readout, self.numbers, self.image = explorer_outputs("digits-explorer")
         self._figure = DigitsFigure(self.K, dpi=dpi)
-        self.image = widgets.Image(format="png")
-        self.image.add_class("digits-explorer-plot")
         for control in (self.image_slider, self.temperature):
             control.observe(self._on_change, names="value")
         controls = widgets.VBox([self.image_slider, self.temperature, self.loss_readout])

@@ -52,6 +52,26 @@ def _numbers_table(rows: list[tuple[str, np.ndarray]], K: int, caption: str = ""
     return f'<table style="{style}">{caption}{head}{body}</table>'
 
 
+def temperature_slider(value: float, t_min: float, t_max: float, step: float, layout) -> widgets.FloatSlider:
+    """The temperature slider of every explorer: S = softmax(z / T) for T from t_min to t_max."""
+    return widgets.FloatSlider(
+        value=value, min=t_min, max=t_max, step=step, description="T", readout_format=".2f", layout=layout
+    )
+
+
+def explorer_outputs(kind: str) -> tuple[widgets.HTML, widgets.HTML, widgets.Image]:
+    """An explorer's loss readout, numbers table and picture, with the CSS classes the slides and
+    the browser tests find them by: "loss-readout", "<kind>-numbers" and "<kind>-plot"."""
+    loss_readout, numbers, image = widgets.HTML(), widgets.HTML(), widgets.Image(format="png")
+    for widget, css in (
+        (loss_readout, "loss-readout"),
+        (numbers, f"{kind}-numbers"),
+        (image, f"{kind}-plot"),
+    ):
+        widget.add_class(css)
+    return loss_readout, numbers, image
+
+
 def _check_ranges(t_min: float, t_max: float, smoothing_max) -> None:
     """The temperature slider must reach T = 1; label smoothing epsilon = 1 is uniform labels."""
     if t_max < t_min:
@@ -115,15 +135,7 @@ class LogitsExplorer:
             description="true class",
             layout=widgets.Layout(width="320px"),
         )
-        self.temperature = widgets.FloatSlider(
-            value=1.0,
-            min=t_min,
-            max=t_max,
-            step=0.05,
-            description="T",
-            readout_format=".2f",
-            layout=slider_layout,
-        )
+        self.temperature = temperature_slider(1.0, t_min, t_max, 0.05, slider_layout)
         self.smoothing = widgets.FloatSlider(
             value=0.0,
             min=0.0,
@@ -133,13 +145,8 @@ class LogitsExplorer:
             readout_format=".2f",
             layout=slider_layout,
         )
-        self.loss_readout = widgets.HTML()
-        self.loss_readout.add_class("loss-readout")
-        self.numbers = widgets.HTML()
-        self.numbers.add_class("logits-explorer-numbers")
+        self.loss_readout, self.numbers, self.image = explorer_outputs("logits-explorer")
         self._figure = LogitsFigure(K, grad_limit=1.0 / t_min, jac_limit=0.25 / t_min, dpi=dpi)
-        self.image = widgets.Image(format="png")
-        self.image.add_class("logits-explorer-plot")
 
         for control in (*self.logit_sliders, self.true_class, self.temperature, self.smoothing):
             control.observe(self._on_change, names="value")

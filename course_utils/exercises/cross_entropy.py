@@ -9,7 +9,10 @@ import numpy as np
 
 from ..losses import cross_entropy_grad, one_hot
 from ..softmax import softmax
-from .engine import LARGE, SEED, Attempt, Case, Checker, Mistake, no_max_shift, off_by_factor, single_output
+from .attempts import Attempt, single_output
+from .cases import LARGE, SEED, Case
+from .engine import Checker
+from .mistakes import Mistake, constant_factor, no_max_shift, returned_a_number
 from .softmax import about_logits, gives, logits_covered
 
 
@@ -102,10 +105,8 @@ def _divides_by_rounded_probability(a: Attempt) -> bool:
 
 
 SHAPE_MISTAKES = [
-    Mistake(
-        "a number",
-        lambda a: a.shape("dz") == (),
-        "returned a single number (the loss?). dLoss/dz has one entry per logit: shape (N, K).",
+    returned_a_number(
+        "dz", "returned a single number (the loss?). dLoss/dz has one entry per logit: shape (N, K)."
     ),
     Mistake(
         "summed over the batch",
@@ -206,12 +207,7 @@ VALUE_MISTAKES = [
         "you divided by K = {K} (the number of classes) instead of N = {N} (the number of samples): "
         "the loss is the mean over the samples.",
     ),
-    Mistake(
-        "constant factor",
-        off_by_factor("dz"),
-        "the gradient is off by a constant factor: received = {factor} x expected{factor_name}. "
-        "dLoss/dz = (S - y)/N, with no other constant.",
-    ),
+    constant_factor("dz", "the gradient", "dLoss/dz = (S - y)/N, with no other constant."),
 ]
 
 CHECKER = Checker(

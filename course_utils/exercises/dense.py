@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .engine import SEED, Attempt, Case, Checker, Mistake, as_array, facts_covered, off_by_factor
+from .engine import SEED, Attempt, Case, Checker, Mistake, as_array, constant_factor, facts_covered
 
 OUTPUTS = ("dX", "dW", "db")
 
@@ -195,12 +195,8 @@ def _value_mistakes() -> list[Mistake]:
                 )
             )
         mistakes.append(
-            Mistake(
-                f"{name} constant factor",
-                off_by_factor(name),
-                f"{name} is off by a constant factor: received = {{factor}} x expected{{factor_name}}. "
-                f"{name} = {shape}, with no other constant.",
-                name,
+            constant_factor(
+                name, name, f"{name} = {shape}, with no other constant.", f"{name} constant factor", name
             )
         )
     return mistakes

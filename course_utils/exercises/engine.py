@@ -26,7 +26,16 @@ import numpy as np
 from . import report
 from .attempts import NUMPY_DEFAULTS, Attempt, Call, as_array, call, quiet, single_output, tolerance
 from .cases import LARGE, SEED, Case, facts_covered, span
-from .mistakes import Mistake, least_squares_factor, message, name_factor, no_max_shift, off_by_factor
+from .mistakes import (
+    Mistake,
+    constant_factor,
+    least_squares_factor,
+    message,
+    name_factor,
+    no_max_shift,
+    off_by_factor,
+    returned_a_number,
+)
 
 __all__ = [
     "LARGE",
@@ -40,6 +49,8 @@ __all__ = [
     "least_squares_factor",
     "name_factor",
     "no_max_shift",
+    "constant_factor",
+    "returned_a_number",
     "off_by_factor",
     "quiet",
     "single_output",

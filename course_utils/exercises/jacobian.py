@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..softmax import softmax, softmax_jacobian
-from .engine import LARGE, SEED, Attempt, Case, Checker, Mistake, no_max_shift, off_by_factor, single_output
+from .engine import LARGE, SEED, Attempt, Case, Checker, Mistake, constant_factor, no_max_shift, single_output
 from .softmax import about_logits, logits_cases, logits_covered
 
 
@@ -121,12 +121,7 @@ VALUE_MISTAKES = [
         lambda a: a.gives("J", np.diag(_z(a)) - np.outer(_z(a), _z(a))),
         "you used the logits z where the probabilities S = softmax(z) belong: J = diag(S) - S Sᵀ.",
     ),
-    Mistake(
-        "constant factor",
-        off_by_factor("J"),
-        "the Jacobian is off by a constant factor: received = {factor} x expected{factor_name}. "
-        "J = diag(S) - S Sᵀ has no other constant in it.",
-    ),
+    constant_factor("J", "the Jacobian", "J = diag(S) - S Sᵀ has no other constant in it."),
 ]
 
 CHECKER = Checker(

@@ -53,6 +53,23 @@ def off_by_factor(*names: str) -> Callable[[Attempt], bool]:
     return applies
 
 
+def returned_a_number(output: str, message: str) -> Mistake:
+    """The answer ``output`` came back as a single number where an array belongs."""
+    return Mistake("a number", lambda a: a.shape(output) == (), message)
+
+
+def constant_factor(
+    output: str, what: str, rule: str, name: str = "constant factor", show: str | None = None
+) -> Mistake:
+    """``output`` is a constant multiple of the right answer; ``rule`` restates the formula."""
+    return Mistake(
+        name,
+        off_by_factor(output),
+        f"{what} is off by a constant factor: received = {{factor}} x expected{{factor_name}}. {rule}",
+        show,
+    )
+
+
 def name_factor(c: float, facts: dict) -> str:
     """A scale factor and, when it is one, its name in the case's terms: "0.2 (1/N = 1/5: ...)"."""
     N, K = facts.get("N"), facts.get("K")

@@ -8,7 +8,10 @@ from collections.abc import Callable
 import numpy as np
 
 from ..softmax import log_softmax, softmax
-from .engine import LARGE, SEED, Attempt, Case, Checker, Mistake, no_max_shift, quiet, single_output, span
+from .attempts import Attempt, quiet, single_output
+from .cases import LARGE, SEED, Case, span
+from .engine import Checker
+from .mistakes import Mistake, no_max_shift, returned_a_number
 
 
 def logits_cases(rng: np.random.Generator, batch: bool = True) -> list[np.ndarray]:
@@ -145,11 +148,7 @@ def shifted_by(shift: Callable[[np.ndarray], np.ndarray]) -> Callable[[Attempt],
 NO_MAX_SHIFT = no_max_shift("")
 
 SHAPE_MISTAKES = [
-    Mistake(
-        "a number",
-        lambda a: a.shape("S") == (),
-        "returned a single number; S has one probability per logit, the same shape as z.",
-    ),
+    returned_a_number("S", "returned a single number; S has one probability per logit, the same shape as z."),
     Mistake(
         "transposed",
         lambda a: _batch(a) and a.shape("S") == _z(a).shape[::-1],
