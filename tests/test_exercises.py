@@ -398,8 +398,8 @@ def test_every_known_mistake_has_a_wrong_implementation_in_these_tests(task):
     assert {m.name for m in mistakes} == {name for name, _, _ in wrong}
 
 
-def test_the_issue_list_of_mistakes_is_covered():
-    """The issue names these; each is a Mistake some checker diagnoses."""
+def test_the_typical_mistakes_are_all_covered():
+    """The typical mistakes students make; each is a Mistake some checker diagnoses."""
     names = {(task, m.name) for task, (_, _, ms) in CHECKERS.items() for m in ms}
     for required in [
         ("softmax", "no max shift"),
