@@ -21,6 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BUILDER_PATH = ROOT / "notebooks" / "source" / "build_student_notebook.py"
 ASSIGNMENT = "05_exercises"
+pytestmark = pytest.mark.slow  # runs nbgrader's generate_assignment and autograde: about 20 s
 
 if not BUILDER_PATH.exists():  # the answers (notebooks/source/) are withheld from this copy
     pytest.skip(
