@@ -105,6 +105,9 @@ def exporter(offline: bool) -> SlidesExporter:
     """nbconvert's slides exporter with scrolling on; with ``offline`` it uses ``vendor/`` copies."""
     c = Config()
     c.SlidesExporter.reveal_scroll = True
+    # The slide is the projector: 1280 x 720 logical pixels (nbconvert draws 960 x 700 and scales it up).
+    c.SlidesExporter.reveal_width = "1280"
+    c.SlidesExporter.reveal_height = "720"
     # reveal.js's own theme with its fonts bundled (nbconvert's default "simple" loads Google Fonts).
     c.SlidesExporter.reveal_theme = "white"
     extra = {}
