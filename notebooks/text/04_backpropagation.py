@@ -84,7 +84,7 @@ assert net.num_params == 2 * 16 + 16 + 16 * 3 + 3 == 99, "W1, b1, W2, b2 hold 99
 display(network_figure(net.sizes))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Names used in this notebook (and in notebook 05)
+# ### Names, here and in notebook 05 ($dV$ is $\partial Loss / \partial V$)
 #
 # | name | what it is | shape |
 # |---|---|---|
@@ -92,8 +92,6 @@ display(network_figure(net.sizes))
 # | $Z_1$ | $X W_1 + b_1$, **before** tanh | $(N, 16)$ |
 # | $A_1$ | $\tanh(Z_1)$, **after** tanh | $(N, 16)$ |
 # | $z$ (a "$Z_2$") | $A_1 W_2 + b_2$, the logits | $(N, K)$ |
-#
-# $dZ_1, dA_1, dz, dW_l, db_l$: $\partial Loss / \partial$ that quantity, of its shape. For one sample, $a$ is one row of a layer's input $A$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The data: three spirals
@@ -221,7 +219,7 @@ assert np.allclose(dz.sum(axis=1), 0, atol=1e-15), "S and y both sum to 1 in eac
 #
 # All $i, j$ at once: the **outer product** $a\, g^\top$. The same sum gives $\frac{\partial Loss}{\partial b_j} = g_j$ and $\frac{\partial Loss}{\partial a_i} = \sum_j W_{ij}\, g_j$, i.e. $W g$.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 a = sp.Matrix(sp.symbols("a1 a2"))
 g = sp.Matrix(sp.symbols("g1 g2"))                # dLoss/dZ, arriving from the right
 W = sp.Matrix(2, 2, sp.symbols("W11 W12 W21 W22"))
@@ -295,8 +293,10 @@ display(Math(r"\frac{d}{dx}\tanh x = " + sp.latex(derivative)))
 assert sp.simplify(derivative - (1 - sp.tanh(x) ** 2)) == 0, "SymPy"
 
 xs = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
-by_differences = numerical_gradient(lambda v: np.sum(np.tanh(v)), xs)   # element-wise: the sum's gradient
-np.testing.assert_allclose(by_differences, 1 - np.tanh(xs) ** 2, rtol=1e-8, err_msg="finite differences")
+# tanh acts element-wise, so the gradient of the sum holds each derivative
+by_differences = numerical_gradient(lambda v: np.sum(np.tanh(v)), xs)
+np.testing.assert_allclose(by_differences, 1 - np.tanh(xs) ** 2, rtol=1e-8,
+                           err_msg="finite differences")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The table, in numpy, against `net.backward`
@@ -330,15 +330,16 @@ for name, err in errors.items():
     print(f"{name:>3} {str(net.params[name].shape):>8}: relative error {err:.0e}")
 assert all(err < 1e-7 for err in errors.values()), errors
 
-# %% slideshow={"slide_type": "fragment"}
-for sizes, activation in [([2, 8, 8, 8, 3], "tanh"), ([2, 48, 3], "tanh"), ([2, 12, 12, 3], "relu")]:
+# %% slideshow={"slide_type": "subslide"}
+others = [([2, 8, 8, 8, 3], "tanh"), ([2, 48, 3], "tanh"), ([2, 12, 12, 3], "relu")]
+for sizes, activation in others:
     m = MLP(sizes, seed=1, activation=activation)
     worst = max(gradient_check(m, X[::6], labels[::6]).values())
-    print(f"{str(sizes):>15} {activation}: P = {m.num_params}, gradient check passes: {worst < 1e-6}")
+    print(f"{str(sizes):>15} {activation}: P = {m.num_params}, check passes: {worst < 1e-6}")
     assert worst < 1e-6, (sizes, activation, worst)
 
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 class CountingMLP(MLP):
     forward_calls = 0
 
@@ -349,9 +350,9 @@ class CountingMLP(MLP):
 
 counted = CountingMLP([2, 16, 3], seed=0)
 gradient_check(counted, X, labels)
-print(f"P = {counted.num_params}: finite differences + backprop used {counted.forward_calls} forward passes")
+print(f"P = {counted.num_params}: {counted.forward_calls} forward passes in all")
 
-assert counted.forward_calls == 2 * counted.num_params + 1, "2P for finite differences, 1 for backprop"
+assert counted.forward_calls == 2 * counted.num_params + 1, "2P + 1 forward passes"
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Training: the four steps, 800 times
@@ -444,7 +445,7 @@ np.testing.assert_allclose(bx.history, run.history, rtol=1e-9, err_msg="the expl
 # Finite differences need 2 forward passes **per parameter**, $2P$ in all; backprop needs 1 forward and 1 backward pass, whatever $P$ is.
 # The gradient check above counted it: $2P + 1 = 199$ forward passes for $P = 99$. The lecture's "especially for small and medium-sized networks" is backwards: the ratio grows with $P$.
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 P, t_backprop, t_numerical = gradient_timings([4, 16, 64, 128], X[::6], labels[::6])
 ratio = [n / b for n, b in zip(t_numerical, t_backprop, strict=True)]
 display(timing_figure(P, t_backprop, t_numerical))
@@ -464,7 +465,8 @@ for sizes in ([2, 16, 3], [2, 256, 3], [2, 32, 32, 3]):
     m = MLP(sizes, seed=0)
     m.forward(X)
     cached = sum(m.cache_sizes().values())
-    print(f"{str(sizes):>14}: P = {m.num_params:>4}, cache = N x {sum(sizes[:-1])} = {cached} floats")
+    widths = sum(sizes[:-1])
+    print(f"{str(sizes):>14}: P = {m.num_params:>4}, cache = N x {widths} = {cached} floats")
     assert cached == len(X) * sum(sizes[:-1]) > m.num_params, "only the layer inputs are kept"
 
 Xb, yb = make_spirals(n_per_class=400, K=3, seed=0)        # N = 1200, so memory shows
@@ -499,8 +501,8 @@ print(f"|dLoss/dW1| at step 0: {step_run.grad_norms[0, 0]:.1f}, "
       f"accuracy: {step_net.accuracy(X, labels):.1%}")
 
 assert np.all(step_run.grad_norms[:, :2] == 0), "W1 and b1 get exactly zero gradient at every step"
-np.testing.assert_array_equal(step_net.params["W1"], W1_before, err_msg="so the first layer never changes")
-assert step_net.accuracy(X, labels) < 0.7, "with a frozen random first layer the spirals are not learned"
+np.testing.assert_array_equal(step_net.params["W1"], W1_before, err_msg="W1 never changes")
+assert step_net.accuracy(X, labels) < 0.7, "a frozen first layer cannot learn the spirals"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 4 · "No parameters to tune": an erratum
