@@ -55,6 +55,13 @@ VENDOR = {
 MERMAID_STUB = "data:text/javascript,export default {initialize() {}};"
 
 
+# Code and printed output at 16 px on a 1280 x 720 slide (nbconvert's reveal theme sets 19 px, where
+# a line of about 100 characters already runs past the slide's right edge; text stays at 20 px).
+DECK_STYLE = (
+    "<style>.reveal .slides pre { font-size: 16px !important; line-height: 1.3 !important; }</style>\n"
+)
+
+
 def notebooks() -> list[Path]:
     """Every notebook, in teaching order."""
     return sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -134,7 +141,7 @@ def export(paths: list[Path], out: Path = OUT, offline: bool = False) -> list[Pa
             nbformat.read(path, as_version=4), resources={"metadata": {"name": path.stem}}
         )
         deck = deck_path(path, out)
-        deck.write_text(body, encoding="utf-8")
+        deck.write_text(body.replace("</head>", DECK_STYLE + "</head>", 1), encoding="utf-8")
         decks.append(deck)
         print(f"{_show(path)} -> {_show(deck)}")
     return decks
