@@ -18,6 +18,7 @@ nudges already move every matrix product as much as another BLAS kernel would.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -27,18 +28,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NUDGER = ROOT / "tests" / "portability"
-NBVAL = [
-    "-m",
-    "pytest",
-    "--nbval",
-    "--nbval-current-env",
-    "--nbval-sanitize-with",
-    "tests/nbval_sanitize.cfg",
-    "-p",
-    "no:cacheprovider",
-    "-q",
-    "notebooks",
-]
+_spec = importlib.util.spec_from_file_location("run", ROOT / "run.py")
+run_py = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(run_py)
+# The README's test command, over the notebooks only.
+NBVAL = [arg for arg in run_py.TEST_ARGS if arg != "tests"] + ["-p", "no:cacheprovider", "-q"]
 
 
 def simd_paths_to_disable() -> list[str]:

@@ -22,17 +22,16 @@ present live in JupyterLab for working sliders.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import subprocess
 import sys
-import tarfile
-import tempfile
 from pathlib import Path
 
 import nbformat
 from nbconvert import SlidesExporter
 from traitlets.config import Config
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other tools, also when loaded by path
+import npm_vendor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -78,34 +77,11 @@ def _show(path: Path) -> str:
 
 def vendor(out: Path) -> None:
     """Copy the pinned JavaScript libraries next to the decks in ``out`` (skipped when already there)."""
-    stamp = out / "vendor" / "versions.json"
-    if stamp.exists() and json.loads(stamp.read_text()) == VENDOR:
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SystemExit(
-            "--offline needs npm (Node.js) once, to fetch reveal.js and MathJax; install it or drop --offline"
-        )
-    for folder in ("vendor", "@jupyter-widgets"):
-        shutil.rmtree(out / folder, ignore_errors=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        print(f"fetching {', '.join(VENDOR)} from the npm registry", flush=True)
-        packed = subprocess.run(
-            [npm, "pack", "--silent", "--pack-destination", tmp, *VENDOR],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
-        for i, (tgz, target) in enumerate(zip(packed, VENDOR.values(), strict=True)):
-            with tarfile.open(Path(tmp) / tgz) as tar:
-                tar.extractall(Path(tmp) / str(i), filter="data")
-            (out / target).parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(Path(tmp) / str(i) / "package", out / target)
+    npm_vendor.fetch(VENDOR, out, stamp_name="vendor/versions.json")
     # Part of html-manager's CSS asks for its icon fonts one level up, "@jupyter-widgets/<hash>.woff2".
     dist = out / "@jupyter-widgets" / "html-manager" / "dist"
     for font in (*dist.glob("*.woff2"), *dist.glob("*.woff"), *dist.glob("*.ttf"), *dist.glob("*.eot")):
         shutil.copy(font, out / "@jupyter-widgets" / font.name)
-    stamp.write_text(json.dumps(VENDOR, indent=1))
 
 
 def exporter(offline: bool) -> SlidesExporter:

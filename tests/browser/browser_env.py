@@ -7,6 +7,8 @@ Shared by ``conftest.py`` and the browser test modules (a module of its own, so 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,3 +46,48 @@ def skip_or_fail(reason: str) -> None:
     if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
         pytest.fail(f"COURSE_REQUIRE_BROWSER=1 but {reason}")
     pytest.skip(reason)
+
+
+@contextmanager
+def chromium(profile: Path, width: int, height: int) -> Iterator[object]:
+    """A headless Chromium (Debian's, driven by playwright) with a fresh profile and that viewport."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": width, "height": height},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def offline_page(context) -> tuple[object, list[str], list[str]]:
+    """A new page that may load only file:, data: and blob: URLs: (page, blocked URLs, errors).
+
+    ``blocked`` collects every request that tried to reach the network; ``errors`` every script
+    error, console error and failed request (other than the blocked ones).
+    """
+    page = context.new_page()
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(r) -> None:
+        if r.request.url.startswith(("file:", "data:", "blob:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on(
+        "requestfailed", lambda r: errors.append(f"{r.url}: {r.failure}") if r.url not in blocked else None
+    )
+    return page, blocked, errors

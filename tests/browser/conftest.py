@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser_env import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, chromium_missing, skip_or_fail
+from browser_env import ARTIFACTS, ROOT, chromium, chromium_missing, skip_or_fail
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -185,18 +185,5 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 @pytest.fixture(scope="session")
 def browser_context(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """A headless Chromium with a fresh profile (``--user-data-dir``) for the whole session."""
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 1000},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), 1400, 1000) as context:
+        yield context

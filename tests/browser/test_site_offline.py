@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_env import CHROMIUM, CHROMIUM_ARGS, ROOT, chromium_missing, skip_or_fail
+from browser_env import ROOT, chromium, chromium_missing, offline_page, skip_or_fail
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -54,44 +54,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory, site):
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile-site")
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 800},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium(tmp_path_factory.mktemp("chromium-profile-site"), 1280, 800) as context:
+        yield context
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_site_page_works_without_network(name: str, site: Path, browser, artifacts: Path) -> None:
     shots = artifacts / "site"
     shots.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page()
-    blocked: list[str] = []
-    errors: list[str] = []
-
-    def route(r) -> None:
-        if r.request.url.startswith(("file:", "data:", "blob:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on(
-        "requestfailed", lambda r: errors.append(f"{r.url}: {r.failure}") if r.url not in blocked else None
-    )
+    page, blocked, errors = offline_page(browser)
     try:
         page.goto((site / name).as_uri())
         page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60_000)

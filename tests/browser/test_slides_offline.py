@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_env import CHROMIUM, CHROMIUM_ARGS, ROOT, chromium_missing, skip_or_fail
+from browser_env import ROOT, chromium, chromium_missing, offline_page, skip_or_fail
 
 pytestmark = pytest.mark.browser
 
@@ -50,21 +50,8 @@ def offline_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def offline_browser(tmp_path_factory: pytest.TempPathFactory, offline_decks):
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile-slides")
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 800},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium(tmp_path_factory.mktemp("chromium-profile-slides"), 1280, 800) as context:
+        yield context
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
@@ -74,23 +61,7 @@ def test_offline_deck_works_without_network(
     deck = offline_decks[export_slides.deck_path(notebook, Path()).name]
     shots = artifacts / "slides"
     shots.mkdir(parents=True, exist_ok=True)
-    page = offline_browser.new_page()
-    blocked: list[str] = []
-    errors: list[str] = []
-
-    def route(r) -> None:
-        if r.request.url.startswith(("file:", "data:", "blob:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on(
-        "requestfailed", lambda r: errors.append(f"{r.url}: {r.failure}") if r.url not in blocked else None
-    )
+    page, blocked, errors = offline_page(offline_browser)
     try:
         page.goto(deck.as_uri())
         page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
