@@ -8,12 +8,14 @@ One module per job:
 ``static``     notebook 04's static figures
 ``regions``    decision-region helpers shared by ``explorers`` and ``static``
 ``colors``     the course's colours
+``described``  ``DescribedFigure``: a figure shown as a PNG with its alt text
 
 Every public name is importable from ``course_utils.plots`` itself, as the notebooks do.
 """
 
 from .blit import BlitFigure, freeze_layout
 from .colors import CLASS_COLORS, GRAD_COLOR, S_COLOR, Y_COLOR, class_colors, learning_rate_color
+from .described import DescribedFigure, check_alt
 from .explorers import BackpropFigure, LogitsFigure
 from .png import encode_png
 from .regions import grid_points, region_bounds, region_colors
@@ -27,6 +29,8 @@ from .static import (
 
 __all__ = [
     "BlitFigure",
+    "DescribedFigure",
+    "check_alt",
     "freeze_layout",
     "encode_png",
     "CLASS_COLORS",
