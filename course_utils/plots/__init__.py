@@ -14,7 +14,16 @@ Every public name is importable from ``course_utils.plots`` itself, as the noteb
 """
 
 from .blit import BlitFigure, freeze_layout
-from .colors import CLASS_COLORS, GRAD_COLOR, S_COLOR, Y_COLOR, class_colors, learning_rate_color
+from .colors import (
+    CLASS_COLORS,
+    CLASS_MARKERS,
+    GRAD_COLOR,
+    S_COLOR,
+    Y_COLOR,
+    class_colors,
+    class_marker,
+    learning_rate_color,
+)
 from .described import DescribedFigure, check_alt
 from .explorers import BackpropFigure, LogitsFigure
 from .png import encode_png
@@ -38,6 +47,8 @@ __all__ = [
     "Y_COLOR",
     "GRAD_COLOR",
     "class_colors",
+    "CLASS_MARKERS",
+    "class_marker",
     "learning_rate_color",
     "LogitsFigure",
     "BackpropFigure",

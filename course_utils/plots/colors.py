@@ -29,6 +29,15 @@ def class_colors(K: int) -> np.ndarray:
     return CLASS_COLORS[np.arange(K) % len(CLASS_COLORS)]
 
 
+# One marker per class: the second cue, so classes stay apart without colour.
+CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def class_marker(k: int) -> str:
+    """The matplotlib marker of class ``k`` (0-based), cycling through :data:`CLASS_MARKERS`."""
+    return CLASS_MARKERS[k % len(CLASS_MARKERS)]
+
+
 # The learning rates the notebooks and the explorer compare, each with one colour (Okabe-Ito) and
 # one line style, so the curves stay apart without colour too.
 LEARNING_RATE_STYLES = {
