@@ -50,6 +50,13 @@ function render({ model, el }) {
   root.setAttribute("role", "group");
   root.setAttribute("aria-label", model.get("label"));
   el.appendChild(root);
+  // Keys pressed on a control are the control's: JupyterLab's notebook and deck shortcuts
+  // (arrows, Space, Enter, letters) must not see them and prevent the browser's default action.
+  // Tab and Escape still move focus out and leave the cell as everywhere else.
+  root.dataset.lmSuppressShortcuts = "true";
+  root.addEventListener("keydown", (e) => {
+    if (e.key !== "Tab" && e.key !== "Escape") e.stopPropagation();
+  });
   const inputs = {};
   let timer = null;
 

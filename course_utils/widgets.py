@@ -29,6 +29,7 @@ import threading
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from ._checks import each, integer, number, positive_int, positive_number
 from .controls import ControlPanel
@@ -97,10 +98,23 @@ def move_status(control, loss: float, extra: str = "") -> str:
     return f"{what}loss {loss:.4f}" + (f"; {extra}" if extra else "")
 
 
+class DescribedImage(widgets.Image):
+    """An ``ipywidgets.Image`` whose ``tooltip`` is its text alternative (the ``<img title>``).
+
+    ipywidgets 8.1's front end sets an element's title from ``tooltip`` only after reading the
+    model's ``description``, which ``Image`` lacks: the view then fails to render at all ("Error
+    displaying widget"). An empty ``description`` lets it render with ``title`` = the tooltip,
+    which screen readers and axe-core take as the image's accessible name (an ``Image`` has no
+    ``alt``). The model stays an ``ImageModel``, so exported decks and the website show it as before.
+    """
+
+    description = traitlets.Unicode("").tag(sync=True)
+
+
 def explorer_outputs(kind: str) -> tuple[widgets.HTML, widgets.HTML, widgets.Image]:
     """An explorer's loss readout, numbers table and picture, with the CSS classes the slides and
     the browser tests find them by: "loss-readout", "<kind>-numbers" and "<kind>-plot"."""
-    loss_readout, numbers, image = widgets.HTML(), widgets.HTML(), widgets.Image(format="png")
+    loss_readout, numbers, image = widgets.HTML(), widgets.HTML(), DescribedImage(format="png")
     for widget, css in (
         (loss_readout, "loss-readout"),
         (numbers, f"{kind}-numbers"),
@@ -325,7 +339,7 @@ class BackpropExplorer:
         self._figure = BackpropFigure(
             self.X, self.labels, self.K, list(self._probe.params), grid_n=grid_n, dpi=dpi
         )
-        self.image = widgets.Image(format="png")
+        self.image = DescribedImage(format="png")
         self.image.add_class("backprop-explorer-plot")
 
         self.controls = ControlPanel(

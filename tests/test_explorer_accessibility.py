@@ -163,3 +163,11 @@ def test_digits_explorer_names_and_description():
     assert dx.describe().startswith("Test image 3: an 8 by 8 handwritten 3;")
     assert dx.controls.status.startswith(f"test image = 3; loss {dx.loss:.4f}; true 3, predicted ")
     assert f"loss {dx.loss:.3f}" in dx.image.tooltip
+
+
+def test_the_picture_renders_with_its_title(ex):
+    """ipywidgets 8.1's front end reads ``description`` before setting ``title`` from ``tooltip``;
+    an Image without one fails to render, so the explorers' pictures carry an empty description."""
+    state = ex.image.get_state()
+    assert state["_model_name"] == "ImageModel" and state["description"] == ""
+    assert state["tooltip"] == ex.describe()

@@ -81,7 +81,7 @@ def _browser_state(model_id, rerender=False):
     sliders = [w for w in shown if hasattr(w, "value") and type(w).__name__.endswith("Slider")]
     state["settings"] = {f"{w.description or type(w).__name__}#{i}": float(w.value)
                          for i, w in enumerate(sliders)}
-    images = [w for w in _walk(o.widget) if type(w).__name__ == "Image"]
+    images = [w for w in _walk(o.widget) if type(w).__name__ in ("Image", "DescribedImage")]
     state["png"] = [_b64.b64encode(bytes(w.value)).decode() for w in images]
     redraw = getattr(o, "_on_change", None) or getattr(o, "_show", None)
     if rerender and redraw is not None:
@@ -396,7 +396,10 @@ def _check_plots(page, view, kernel: Kernel, model_id: str, prefix: Path, name: 
             f"kernel's main thread in {diff:.1%} of pixels (blank or half-drawn figure)"
         )
         assert any(differing_fraction(s, sent_b) < 0.005 for s in shown), (
-            f"{name}: plot {k} shown in the browser is not the kernel's current picture"
+            f"{name}: plot {k} shown in the browser is not the kernel's current picture (differing "
+            f"fractions {[round(differing_fraction(s, sent_b), 4) for s in shown]}, sizes "
+            f"{[_pixels(s).shape for s in shown]} against {_pixels(sent_b).shape}, "
+            f"settings {state['settings']})"
         )
     return shots
 
