@@ -208,15 +208,14 @@ export default { render };
 """
 
 _CSS = """
-.course-controls { display: flex; flex-direction: column; gap: 4px; font-size: 14px; padding: 2px 0; }
+.course-controls { display: flex; flex-direction: column; gap: 2px; font-size: 16px; padding: 2px 0; }
 .course-controls-row { display: flex; align-items: center; gap: 8px; min-height: 28px; }
-.course-controls-row label { flex: 0 0 var(--course-controls-label, 110px); text-align: right;
-  font-size: 14px; }
+.course-controls-row label { flex: 0 0 7em; text-align: right; font-size: 1em; }
 .course-controls-input[type="range"] { flex: 1 1 auto; min-width: 120px; margin: 0; }
-.course-controls-row select { flex: 1 1 auto; font-size: 14px; padding: 2px; }
-.course-controls-row output { flex: 0 0 4.5em; font-family: monospace; font-size: 14px; text-align: right;
+.course-controls-row select { flex: 1 1 auto; font-size: 1em; padding: 2px; }
+.course-controls-row output { flex: 0 0 4.5em; font-family: monospace; font-size: 1em; text-align: right;
   padding-right: 6px; }
-.course-controls-play { font-size: 14px; padding: 2px 10px; min-height: 28px; cursor: pointer; }
+.course-controls-play { font-size: 1em; padding: 2px 10px; min-height: 28px; cursor: pointer; }
 .course-controls :focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 .course-controls-status { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
