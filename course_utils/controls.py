@@ -318,6 +318,10 @@ class ControlPanel(anywidget.AnyWidget):
             widget.observe(lambda change, key=key: self._from_python(), names="value")
         self.observe(self._from_page, names="values")
 
+    def __repr__(self) -> str:
+        """What a notebook's text/plain output shows: the same on every run (no memory address)."""
+        return f"ControlPanel(label={self.label!r}, controls={[c['aria_label'] for c in self.controls]!r})"
+
     def _value(self, widget) -> float | int:
         if isinstance(widget, widgets.Dropdown):
             return int(widget.index)

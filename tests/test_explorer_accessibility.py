@@ -171,3 +171,10 @@ def test_the_picture_renders_with_its_title(ex):
     state = ex.image.get_state()
     assert state["_model_name"] == "ImageModel" and state["description"] == ""
     assert state["tooltip"] == ex.describe()
+
+
+def test_text_plain_of_an_explorer_is_the_same_on_every_run(ex, bx):
+    """A stored output's text/plain holds no memory address (it would differ on every run)."""
+    for explorer in (ex, bx):
+        text = explorer.widget._repr_mimebundle_()["text/plain"]
+        assert "ControlPanel(label=" in text and " at 0x" not in text, text[:300]
