@@ -27,6 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 REPOSITORY = "https://github.com/OWNER/REPO"  # the students' repository (build/student pushed there)
+STUDENT_BRANCH = "student"  # the branch CI publishes build/student to (.github/workflows/publish.yml)
 
 # Pinned so the site is the same everywhere: npm package -> folder at the site's root. Not under
 # _static/: Jupyter Book puts every .js file there into every page.
@@ -116,7 +117,7 @@ def config(title: str) -> dict:
         "author": "the course authors",
         "only_build_toc_files": True,
         "execute": {"execute_notebooks": "off"},
-        "repository": {"url": REPOSITORY, "branch": "main", "path_to_book": "notebooks"},
+        "repository": {"url": REPOSITORY, "branch": STUDENT_BRANCH, "path_to_book": "notebooks"},
         "launch_buttons": {
             "notebook_interface": "jupyterlab",
             "binderhub_url": "https://mybinder.org",
