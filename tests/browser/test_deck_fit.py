@@ -50,30 +50,29 @@ def _message(where: str, steps: int, bad: list, what: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def exported_browser(tmp_path_factory: pytest.TempPathFactory):
+def exported_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     reason = chromium_missing()
     if reason:
         skip_or_fail(reason)
     if shutil.which("npm") is None:
         skip_or_fail("npm (Node.js) not found: the offline export fetches reveal.js and MathJax with it")
-    from playwright.sync_api import sync_playwright
-
     out = tmp_path_factory.mktemp("slides-fit")
-    decks = {deck.name: deck for deck in export_slides.export(NOTEBOOKS, out, offline=True)}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield decks, browser
-        finally:
-            browser.close()
+    return {deck.name: deck for deck in export_slides.export(NOTEBOOKS, out, offline=True)}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_exported_deck_fits_the_projector(notebook: Path, exported_browser) -> None:
-    decks, browser = exported_browser
-    deck = decks[export_slides.deck_path(notebook, Path()).name]
+def test_exported_deck_fits_the_projector(notebook: Path, exported_decks: dict[str, Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    deck = exported_decks[export_slides.deck_path(notebook, Path()).name]
     started = time.monotonic()
-    states, bad = measure_slide_fit.measure(deck, browser)
+    # A browser of its own (playwright allows one sync session at a time; the live tests open theirs).
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            states, bad = measure_slide_fit.measure(deck, browser)
+        finally:
+            browser.close()
     print(f"\n{deck.name}: {states} slide states, {len(bad)} do not fit ({time.monotonic() - started:.0f} s)")
     assert states > 0, f"{deck.name}: no slide measured"
     assert not bad, _message(deck.name, states, bad, "slide states (h, v, fragment)")
