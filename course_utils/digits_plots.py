@@ -2,10 +2,12 @@
 
 Static figures (a gallery of images, the confusion matrix, the reliability diagram) are
 :class:`~course_utils.plots.DescribedFigure` objects: Jupyter shows each as a PNG with an alt text
-computed from the data it draws. They are drawn at 100 dpi, at most 1050 px wide, no text smaller
-than 10 pt (13.9 px), so a 1280 x 720 slide shows them at their own size. :class:`DigitsFigure`
-is the explorer's figure: a :class:`~course_utils.plots.BlitFigure` whose axes are drawn once and
-whose images and bars are redrawn per frame and sent to the browser as PNG bytes.
+computed from the data it draws. They are drawn at 100 dpi, at most 1083 px wide and with no text
+under 11 pt (15.3 px), so a 1280 x 720 deck shows them at 96 % of their size, text >= 14.7 px.
+
+:class:`DigitsFigure` is the explorer's figure: a :class:`~course_utils.plots.BlitFigure` whose
+axes are drawn once and whose images and bars are redrawn per frame and sent to the browser as
+PNG bytes.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 The network as neurons, its computational graph, the decision regions of a trained net, the
 cost of a gradient by backprop and by finite differences, and loss curves. Every figure is
-drawn for a 1280 x 720 slide: at most about 1150 px wide at its own 100 dpi, and no text smaller
-than 9 pt (12.5 px). Its ``alt`` is computed from the data it draws.
+drawn for a 1280 x 720 slide: at 100 dpi, at most 1083 px wide (a deck draws an image at most 95 %
+of its 1140 px output area wide, then scales the slide by 0.96), with no text under 11 pt (15.3 px,
+14.7 px as drawn). Its ``alt`` is computed from the data it draws.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ from .colors import (
 from .described import DescribedFigure
 from .regions import grid_points, region_bounds, region_colors
 
-#: The smallest font, in points, of any text on these figures: 9 pt is 12.5 px at 100 dpi.
-MIN_FONT_PT = 9.0
 #: Every figure here is drawn at 100 dpi, whatever the backend's default: a point is 100/72 px.
 DPI = 100
 
