@@ -24,7 +24,7 @@ from .described import DescribedFigure
 # Sized for a 1280 x 720 slide at the default 100 dpi: at most about 900 x 380 pixels.
 _LOGITS_FIGSIZE = (9.0, 3.4)
 _CURVE_FIGSIZE = (7.0, 3.1)
-_JACOBIAN_FIGSIZE = (8.6, 3.5)
+_JACOBIAN_FIGSIZE = (8.6, 3.2)
 _GRADIENT_FIGSIZE = (8.0, 3.5)
 
 
