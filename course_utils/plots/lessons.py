@@ -25,7 +25,7 @@ from .described import DescribedFigure
 _LOGITS_FIGSIZE = (9.0, 3.4)
 _CURVE_FIGSIZE = (7.0, 3.1)
 _JACOBIAN_FIGSIZE = (8.6, 3.2)
-_GRADIENT_FIGSIZE = (8.0, 3.5)
+_GRADIENT_FIGSIZE = (9.0, 3.5)
 
 
 def _fmt(values, spec: str) -> str:
