@@ -164,7 +164,6 @@ display(equation("S_i", general_softmax(g)))
 raw, in_S = general_softmax_jacobian(g)  # d S_i / d z_j
 display(equation(r"\frac{\partial S_i}{\partial z_j}", raw))
 display(equation(r"\frac{\partial S_i}{\partial z_j}", in_S))
-
 expected = g.S[g.i] * (sp.KroneckerDelta(g.i, g.j) - g.S[g.j])
 assert sp.simplify(in_S - expected) == 0, "S_i (delta_ij - S_j) for any K"
 
