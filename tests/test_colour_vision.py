@@ -168,6 +168,10 @@ def _figures():
         LogitsFigure,
         computational_graph_figure,
         decision_regions_figure,
+        gradient_step_figure,
+        jacobian_heatmaps_figure,
+        logits_probabilities_figure,
+        loss_curve_figure,
         loss_curves_figure,
         network_figure,
         timing_figure,
@@ -180,6 +184,10 @@ def _figures():
     yield "decision regions", decision_regions_figure(net, X, labels, grid_n=20)
     yield "timing", timing_figure([27, 99], [1e-4, 2e-4], [1e-2, 3e-2])
     yield "loss curves", loss_curves_figure({lr: [1.0, 0.5] for lr in LEARNING_RATE_STYLES})
+    yield "logits and probabilities", logits_probabilities_figure([2.0, 1.0, -0.5])
+    yield "loss curve", loss_curve_figure({0.05: "confident and wrong", 0.6: "the slide's example"})
+    yield "Jacobian heat maps", jacobian_heatmaps_figure({"uncertain": [0.5, 0.2, 0], "confident": [6, 0, 0]})
+    yield "gradient step", gradient_step_figure([0.1, 0.3, 0.6], [0, 0, 1])
     yield "logits explorer", LogitsFigure(3).fig
     yield "backprop explorer", BackpropFigure(X, labels, 3, ["W1", "b1", "W2", "b2"]).fig
     yield "digits explorer", DigitsFigure(10).fig

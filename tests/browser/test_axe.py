@@ -68,9 +68,7 @@ SITE_AXE_XFAIL = {
     "06_real_data_digits.html": EXPLORER_IMAGE,
 }
 SITE_ALT_XFAIL = {
-    "01_softmax_and_cross_entropy.html": BARE_FIGURES,
-    "02_softmax_jacobian.html": BARE_FIGURES,
-    "03_cross_entropy_gradient.html": f"{BARE_FIGURES}; {EXPLORER_IMAGE}",
+    "03_cross_entropy_gradient.html": EXPLORER_IMAGE,
     "04_backpropagation.html": f"{BARE_FIGURES}; {EXPLORER_IMAGE}",
     "06_real_data_digits.html": f"{BARE_FIGURES}; {EXPLORER_IMAGE}",
 }
@@ -80,9 +78,7 @@ DECK_AXE_XFAIL = {
     "06_real_data_digits.ipynb": DECK_WIDGETS,
 }
 DECK_ALT_XFAIL = {
-    "01_softmax_and_cross_entropy.ipynb": BARE_FIGURES,
-    "02_softmax_jacobian.ipynb": BARE_FIGURES,
-    "03_cross_entropy_gradient.ipynb": f"{BARE_FIGURES}; {EXPLORER_IMAGE}",
+    "03_cross_entropy_gradient.ipynb": EXPLORER_IMAGE,
     "04_backpropagation.ipynb": f"{BARE_FIGURES}; {EXPLORER_IMAGE}",
     "06_real_data_digits.ipynb": f"{BARE_FIGURES}; {EXPLORER_IMAGE}",
 }
