@@ -42,6 +42,24 @@ def run(*cmd: str | Path) -> None:
     subprocess.run([str(c) for c in cmd], cwd=ROOT, check=True)
 
 
+# JupyterLab's settings defaults, the one copy that `run.py lab`, Binder (binder/postBuild) and the
+# browser tests install: no news pop-up, and the presenting styles (larger text and code while a
+# jupyterlab-slideshow deck is on, through jupyterlab-fonts' global styles).
+SETTINGS = ROOT / "binder" / "overrides.json"
+
+
+def install_settings(python: str | Path = sys.executable) -> Path:
+    """Copy SETTINGS to <JupyterLab app dir>/settings/overrides.json of ``python``'s environment
+    (where JupyterLab reads its settings defaults); return the path written."""
+    code = (
+        "import pathlib, shutil, sys; from jupyterlab.commands import get_app_dir; "
+        "d = pathlib.Path(get_app_dir()) / 'settings'; d.mkdir(parents=True, exist_ok=True); "
+        "print(shutil.copy(sys.argv[1], d / 'overrides.json'))"
+    )
+    out = subprocess.run([str(python), "-c", code, str(SETTINGS)], check=True, capture_output=True, text=True)
+    return Path(out.stdout.strip())
+
+
 def setup() -> None:
     if sys.version_info[:2] != (3, 11):
         print(f"note: tested on Python 3.11, this is {sys.version.split()[0]}", file=sys.stderr)
@@ -56,14 +74,7 @@ def setup() -> None:
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     run(PY, "-m", "pip", "install", "--quiet", "-r", "requirements.txt")
     run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
-    # JupyterLab's settings defaults, the same as on Binder (binder/postBuild): no news pop-up.
-    run(
-        PY,
-        "-c",
-        "import pathlib, shutil; from jupyterlab.commands import get_app_dir; "
-        "d = pathlib.Path(get_app_dir()) / 'settings'; d.mkdir(parents=True, exist_ok=True); "
-        "shutil.copy('binder/overrides.json', d / 'overrides.json')",
-    )
+    install_settings(PY)
     stamp.write_text(want.hexdigest())
 
 

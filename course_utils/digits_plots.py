@@ -1,9 +1,13 @@
 """Figures for the digits notebook, all on ``matplotlib.figure.Figure`` (never pyplot's global state).
 
-Static figures (a gallery of images, the confusion matrix, the reliability diagram) are plain
-``Figure`` objects that Jupyter shows inline. :class:`DigitsFigure` is the explorer's figure: a
-:class:`~course_utils.plots.BlitFigure` whose axes are drawn once and whose images and bars are
-redrawn per frame and sent to the browser as PNG bytes.
+Static figures (a gallery of images, the confusion matrix, the reliability diagram) are
+:class:`~course_utils.plots.DescribedFigure` objects: Jupyter shows each as a PNG with an alt text
+computed from the data it draws. They are drawn at 100 dpi, at most 1083 px wide and with no text
+under 11 pt (15.3 px), so a 1280 x 720 deck shows them at 96 % of their size, text >= 14.7 px.
+
+:class:`DigitsFigure` is the explorer's figure: a :class:`~course_utils.plots.BlitFigure` whose
+axes are drawn once and whose images and bars are redrawn per frame and sent to the browser as
+PNG bytes.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .digits import SIDE, Reliability
-from .plots import S_COLOR, Y_COLOR, BlitFigure, freeze_layout
+from .plots import S_COLOR, Y_COLOR, BlitFigure, DescribedFigure, freeze_layout
 
 # One colour per reliability curve, the same in every figure (Okabe-Ito).
 CURVE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+# Every static figure at 100 dpi, whatever the backend's default: a point is 100/72 px.
+DPI = 100
 
 
 def _images(images, name: str = "images") -> np.ndarray:
@@ -31,8 +37,12 @@ def _images(images, name: str = "images") -> np.ndarray:
 
 def digits_gallery_figure(
     images, titles: Sequence[str] | None = None, ncols: int = 10, cell_inches: float = 1.05
-) -> Figure:
-    """Images (n, 64) as a grid of 8 x 8 pictures, dark ink on white, each with an optional title."""
+) -> DescribedFigure:
+    """Images (n, 64) as a grid of 8 x 8 pictures, dark ink on white, each with an optional title.
+
+    ``ncols`` pictures per row, each ``cell_inches`` wide (100 px per inch). The alt text gives
+    the layout and every title, in reading order.
+    """
     arr = _images(images)
     n = arr.shape[0]
     if titles is not None and len(titles) != n:
@@ -41,25 +51,44 @@ def digits_gallery_figure(
         raise ValueError(f"ncols must be an integer >= 1, got {ncols!r}")
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
-    extra = 0.35 if titles is not None else 0.0
-    fig = Figure(figsize=(cell_inches * ncols, (cell_inches + extra) * nrows), layout="constrained")
+    lines = max((str(t).count("\n") + 1 for t in titles), default=1) if titles is not None else 0
+    extra = 0.2 * lines + 0.1 if titles is not None else 0.0
+    fig = DescribedFigure(
+        figsize=(cell_inches * ncols, (cell_inches + extra) * nrows), dpi=DPI, layout="constrained"
+    )
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     for k, ax in enumerate(axes):
         ax.set_axis_off()
         if k < n:
             ax.imshow(arr[k].reshape(SIDE, SIDE), cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
             if titles is not None:
-                ax.set_title(titles[k], fontsize=10)
+                ax.set_title(titles[k], fontsize=11)
+    shape = f"{nrows} rows of {ncols}" if nrows > 1 else f"one row of {n}"
+    fig.alt = (
+        f"{n} handwritten digit{'s' if n > 1 else ''}, 8 x 8 pixels each, dark ink on white, in {shape}"
+        + (
+            ", titled, in reading order: " + "; ".join(" ".join(str(t).split()) for t in titles) + "."
+            if titles is not None
+            else "."
+        )
+    )
     return fig
 
 
-def confusion_matrix_figure(C, title: str = "") -> Figure:
-    """C (K, K) counts as a heat map with each count written in its cell; rows = true class."""
+def confusion_matrix_figure(C, title: str = "", top: int = 3) -> DescribedFigure:
+    """C (K, K) counts as a heat map with each count written in its cell; rows = true class.
+
+    C[i, j] = how many samples of class i were predicted as j. The alt text gives the total, the
+    correct count (the trace) and the ``top`` largest off-diagonal counts, the biggest confusions.
+    """
     C = np.asarray(C)
     if C.ndim != 2 or C.shape[0] != C.shape[1] or not np.issubdtype(C.dtype, np.integer):
         raise ValueError(f"C must be a square matrix of integer counts, got shape {C.shape} dtype {C.dtype}")
+    top = int(top)
+    if top < 0:
+        raise ValueError(f"top must be >= 0 (how many confusions the alt text names), got {top}")
     K = C.shape[0]
-    fig = Figure(figsize=(4.6, 3.8), layout="constrained")
+    fig = DescribedFigure(figsize=(5.6, 4.6), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     # Off-diagonal cells are the errors: scale the colours to them so a count of 2 is visible.
     off = C[~np.eye(K, dtype=bool)]
@@ -74,30 +103,46 @@ def confusion_matrix_figure(C, title: str = "") -> Figure:
                     str(C[i, j]),
                     ha="center",
                     va="center",
-                    fontsize=9,
+                    fontsize=11,
                     color="black" if i == j or C[i, j] < 0.6 * vmax else "white",
                     fontweight="bold" if i == j else "normal",
                 )
     ax.set_xticks(range(K))
     ax.set_yticks(range(K))
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
-    ax.set_title(title or "confusion matrix (diagonal: correct; red: errors)")
+    ax.tick_params(labelsize=11)
+    ax.set_xlabel("predicted class", fontsize=12)
+    ax.set_ylabel("true class", fontsize=12)
+    ax.set_title(title or "confusion matrix (diagonal: correct; red: errors)", fontsize=12)
+
+    total, right = int(C.sum()), int(np.trace(C))
+    errors = np.where(np.eye(K, dtype=bool), 0, C)
+    order = sorted((-int(errors[i, j]), i, j) for i in range(K) for j in range(K) if errors[i, j])[:top]
+    biggest = "; ".join(f"{-c} of class {i} predicted as {j}" for c, i, j in order)
+    fig.alt = (
+        (f"{title}. " if title else "")
+        + f"Confusion matrix of {total} samples and {K} classes, rows the true class, columns the predicted "
+        f"class, each count written in its cell: {right} on the diagonal are correct"
+        + (f" ({100 * right / total:.1f} %)" if total else "")
+        + f", {total - right} off it are mistakes"
+        + (f". The biggest confusions: {biggest}." if order else ".")
+    )
     return fig
 
 
-def reliability_figure(curves: Mapping[str, Reliability], title: str = "") -> Figure:
+def reliability_figure(curves: Mapping[str, Reliability], title: str = "") -> DescribedFigure:
     """Reliability diagram: accuracy against mean confidence per bin, one line per named curve.
 
     The dashed diagonal is perfect calibration; below it the model is overconfident, above it
     underconfident. Marker area grows with the number of samples in the bin. The legend gives each
-    curve's ECE.
+    curve's ECE; the alt text gives it too, with the samples and the share of them in bins above
+    the diagonal (accuracy > confidence) and below it.
     """
     if not curves:
         raise ValueError("curves must name at least one Reliability")
-    fig = Figure(figsize=(4.6, 3.7), layout="constrained")
+    fig = DescribedFigure(figsize=(7.4, 3.8), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     ax.plot([0, 1], [0, 1], "--", color="0.5", lw=1, label="calibrated")
+    described = []
     for (name, rel), color in zip(curves.items(), CURVE_COLORS, strict=False):
         if not isinstance(rel, Reliability):
             raise TypeError(f"curves[{name!r}] must be a Reliability, got {type(rel).__name__}")
@@ -120,13 +165,26 @@ def reliability_figure(curves: Mapping[str, Reliability], title: str = "") -> Fi
             linewidths=0.5,
             zorder=3,
         )
+        above = rel.counts[filled & (rel.accuracy > rel.confidence)].sum() / total
+        below = rel.counts[filled & (rel.accuracy < rel.confidence)].sum() / total
+        described.append(
+            f"{name}: ECE {100 * rel.ece:.1f} %, {total} samples in {int(filled.sum())} of "
+            f"{len(rel.counts)} bins, {100 * above:.0f} % of them in bins above the diagonal "
+            f"(underconfident), {100 * below:.0f} % below (overconfident)"
+        )
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel(r"confidence $\max_i S_i$ (mean in each bin)")
-    ax.set_ylabel("accuracy in the bin")
-    ax.legend(loc="upper left", fontsize=8)
-    ax.set_title(title or "reliability diagram (marker area: samples in the bin)")
+    ax.set_xlabel(r"confidence $\max_i S_i$ (mean in each bin)", fontsize=12)
+    ax.set_ylabel("accuracy in the bin", fontsize=12)
+    ax.tick_params(labelsize=11)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), fontsize=11, frameon=False)  # off the curves
+    ax.set_title(title or "reliability diagram (marker area: samples in the bin)", fontsize=12)
     ax.set_aspect("equal")
+    fig.alt = (
+        (f"{title}. " if title else "")
+        + "Reliability diagram: the accuracy of the samples in each confidence bin against their mean "
+        "confidence max_i S_i; the dashed diagonal is perfect calibration. " + "; ".join(described) + "."
+    )
     return fig
 
 
@@ -135,11 +193,12 @@ class DigitsFigure(BlitFigure):
 
     The gradient map is shown divided by its largest magnitude (colour scale fixed to [-1, 1], so
     nothing static is ever redrawn); the magnitude itself is in the explorer's readout. Red pixels:
-    making them darker raises the loss; blue: darker lowers it. Sized like the other explorers:
-    15.5 x 4.2 in at 72 dpi is 1116 x 302 px, shown unscaled on a 1280 x 720 slide.
+    making them darker raises the loss; blue: darker lowers it. 15 x 4.2 in at 72 dpi is
+    1080 x 302 px: a deck draws an image at most 95 % of its 1140 px output area wide (1083 px), so
+    a 1280 x 720 slide shows this one at its own size, a point a pixel.
     """
 
-    FIGSIZE = (15.5, 4.2)
+    FIGSIZE = (15.0, 4.2)
     TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 17, 15, 14, 14
 
     def __init__(self, K: int = 10, dpi: int = 72) -> None:

@@ -291,6 +291,83 @@ def test_static_figures_are_figures_with_the_expected_axes(data):
     assert len(fig.axes[0].get_legend().get_texts()) == 3
 
 
+def drawn_text_px(fig) -> list[tuple[float, str]]:
+    """(size in px on a 1280 x 720 slide, text) of every visible text: the deck scales slides by 0.96."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    return [
+        (t.get_fontsize() * fig.dpi / 72 * 0.96, t.get_text())
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip()
+    ]
+
+
+def test_static_figures_fit_a_slide_and_their_smallest_text_is_12_px(data):
+    """As notebook 06 draws them: at most 1083 px wide (a deck draws images up to 95 % of the
+    1140 px output area), 100 dpi, no text under 12 px on the slide."""
+    from course_utils.plots import DescribedFigure
+
+    X, labels = data
+    C = confusion_matrix(labels[:359], np.roll(labels[:359], 1), K=10)
+    S = np.full((10, 10), 0.05)
+    S[np.arange(10), np.arange(10)] = 0.55
+    rel = reliability(S, np.arange(10))
+    figures = [
+        digits_gallery_figure(X[:20], titles=[f"label {c}" for c in labels[:20]], ncols=10),
+        digits_gallery_figure(X[:8], titles=["4 called 9\nS = 0.99"] * 8, ncols=8, cell_inches=0.95),
+        confusion_matrix_figure(C, title="softmax regression, test images"),
+        reliability_figure({"softmax regression, T = 1": rel, "T fitted per seed": rel}, title="five seeds"),
+    ]
+    for fig in figures:
+        assert isinstance(fig, DescribedFigure) and fig.dpi == 100
+        with Image.open(io.BytesIO(fig.png())) as image:
+            assert image.size[0] <= 1083 and image.size[1] <= 480, image.size
+        size, text = min(drawn_text_px(fig))
+        assert size >= 12, f"{text!r} is {size:.1f} px on the slide"
+
+
+def test_gallery_alt_gives_the_layout_and_every_title(data):
+    X, labels = data
+    alt = digits_gallery_figure(X[:20], titles=[f"label {c}" for c in labels[:20]], ncols=10).alt
+    assert alt.startswith("20 handwritten digits, 8 x 8 pixels each, dark ink on white, in 2 rows of 10")
+    assert "label 0; label 1; label 2" in alt and alt.count("label ") == 20
+    alt = digits_gallery_figure(X[:2], titles=["4 called 9\nS = 0.99", "1 called 8\nS = 0.97"]).alt
+    assert "in one row of 2, titled, in reading order: 4 called 9 S = 0.99; 1 called 8 S = 0.97." in alt
+    assert (
+        digits_gallery_figure(X[:3]).alt
+        == "3 handwritten digits, 8 x 8 pixels each, dark ink on white, in one row of 3."
+    )
+
+
+def test_confusion_matrix_alt_names_the_accuracy_and_the_biggest_confusions():
+    labels = np.array([0] * 10 + [1] * 10 + [2] * 10)
+    predicted = labels.copy()
+    predicted[:3] = 2  # 3 zeros called 2
+    predicted[10:15] = 0  # 5 ones called 0
+    predicted[20] = 1  # 1 two called 1
+    alt = confusion_matrix_figure(confusion_matrix(labels, predicted, K=3), title="t").alt
+    assert alt.startswith("t. Confusion matrix of 30 samples and 3 classes, rows the true class")
+    assert "21 on the diagonal are correct (70.0 %), 9 off it are mistakes" in alt
+    assert alt.endswith(
+        "The biggest confusions: 5 of class 1 predicted as 0; 3 of class 0 predicted as 2; "
+        "1 of class 2 predicted as 1."
+    )
+    assert "biggest" not in confusion_matrix_figure(np.eye(3, dtype=int)).alt, "no mistakes, none named"
+
+
+def test_reliability_alt_gives_each_curves_ece_and_which_side_of_the_diagonal():
+    S = np.full((10, 10), 0.05)
+    S[np.arange(10), np.arange(10)] = 0.55  # confidence 0.55, always right: underconfident
+    under = reliability(S, np.arange(10))
+    over = reliability(S, np.roll(np.arange(10), 1))  # confidence 0.55, never right
+    alt = reliability_figure({"under": under, "over": over}, title="t").alt
+    assert alt.startswith("t. Reliability diagram: the accuracy of the samples in each confidence bin")
+    assert "under: ECE 45.0 %, 10 samples in 1 of 10 bins, 100 % of them in bins above the diagonal" in alt
+    assert "over: ECE 55.0 %, 10 samples in 1 of 10 bins, 0 % of them in bins above the diagonal " in alt
+    assert "(underconfident), 100 % below (overconfident)" in alt
+
+
 def test_figures_reject_bad_input(data):
     X, _ = data
     with pytest.raises(ValueError, match="images"):
@@ -315,7 +392,7 @@ def test_digits_figure_draws_what_it_is_given(data):
     grad = np.linspace(-2.0, 1.0, 64)
     fig.update(X[0], S, np.eye(10)[3], grad)
     drawn = fig.render_rgba()
-    assert drawn.shape == blank.shape == (302, 1116, 4)
+    assert drawn.shape == blank.shape == (302, 1080, 4), "at most 1083 px: a deck shows it unscaled"
     assert np.mean(np.any(drawn != blank, axis=-1)) > 0.02
     np.testing.assert_allclose(fig.grad_image.get_array().ravel(), grad / 2.0)
     assert fig.s_bars[3].get_height() == 0.91 and fig.y_bars[3].get_height() == 1.0

@@ -123,3 +123,33 @@ def test_readme_teaching_times_match_the_slide_metadata():
         assert row, f"README has no teaching-time row for {path.name}"
         counts = (kinds["slide"], kinds["subslide"], kinds["fragment"])
         assert tuple(map(int, row.groups())) == counts, path.name
+
+
+def test_what_students_are_pointed_at_is_the_student_edition_ci_publishes():
+    """The Binder badge, the nbgitpuller link and the website's launch buttons open the branch
+    that the publish workflow fills with build/student/, never main (the instructor edition)."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text())
+    steps = workflow["jobs"]["publish"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    assert any(run.strip() == "python3 run.py build" for run in runs)
+    push = next(step for step in steps if "git push" in step.get("run", ""))
+    assert push["working-directory"] == "build/student"
+    branch = re.search(r"git push --force \S+ (\S+)", push["run"]).group(1)
+    assert branch == "student"
+    pages = next(step for step in steps if step.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert pages["with"]["path"] == "build/site"
+
+    readme = (ROOT / "README.md").read_text()
+    badge = re.search(r"\(https://mybinder\.org/v2/gh/OWNER/REPO/([^?]+)\?", readme).group(1)
+    assert badge == branch
+    assert re.findall(r"git-pull\?repo=\S+&branch=([^&]+)&", readme) == [branch]
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import build_site
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    assert build_site.STUDENT_BRANCH == branch
+    assert build_site.config("t")["repository"]["branch"] == branch

@@ -8,6 +8,7 @@ speaker notes, against the notebook's ``slideshow.slide_type`` metadata.
 from __future__ import annotations
 
 import importlib.util
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -129,3 +130,74 @@ def test_expected_counts_follow_nbconvert_rules() -> None:
     parser = _DeckParser()
     parser.feed(body)
     assert (parser.slides, parser.subslides, parser.notes) == (3, 5, 2)
+
+
+# -- presenting live: the settings ---------------------------------------------------------------
+
+_run_spec = importlib.util.spec_from_file_location("course_run", ROOT / "run.py")
+course_run = importlib.util.module_from_spec(_run_spec)
+_run_spec.loader.exec_module(course_run)
+PRESENTING = "body[data-jp-deck-mode='presenting']"  # what jupyterlab-slideshow sets while a deck is on
+
+
+def _px(value: str) -> float:
+    assert value.endswith("px"), value
+    return float(value[:-2])
+
+
+def test_presenting_styles_are_larger_than_jupyterlab_defaults() -> None:
+    """While a deck is on, text above JupyterLab's 14 px and code above its 13 px; the news toast off."""
+    settings = json.loads(course_run.SETTINGS.read_text(encoding="utf-8"))
+    news = settings["@jupyterlab/apputils-extension:notification"]
+    assert news["fetchNews"] == "false" and news["checkForUpdates"] is False
+    styles = settings["@deathbeds/jupyterlab-fonts:fonts"]["styles"]
+    deck = styles[PRESENTING]
+    assert _px(deck["--jp-content-font-size1"]) > 14
+    assert _px(deck["--jp-code-font-size"]) > 13
+    assert _px(deck["--jp-code-font-size"]) == 16  # what the exported decks use (DECK_STYLE)
+    assert "font-size: 16px" in export_slides.DECK_STYLE
+    # Every rule applies only while presenting: editing a notebook keeps JupyterLab's own sizes.
+    assert all(selector.startswith(PRESENTING) for selector in styles)
+
+
+def test_run_py_and_binder_install_the_same_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run.py lab` (its setup) and binder/postBuild both call run.install_settings, which installs
+    binder/overrides.json byte for byte; the live deck measurement serves the same file."""
+    import inspect
+    import sys
+
+    assert "install_settings(PY)" in inspect.getsource(course_run.setup)
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    commands = [ln for ln in post_build.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    assert any("run.install_settings(sys.executable)" in ln for ln in commands), commands
+    assert not any("overrides.json" in ln for ln in commands), "postBuild copies settings of its own"
+    monkeypatch.setenv("JUPYTERLAB_DIR", str(tmp_path / "lab"))
+    written = course_run.install_settings(sys.executable)
+    assert written == tmp_path / "lab" / "settings" / "overrides.json"
+    assert written.read_bytes() == (ROOT / "binder" / "overrides.json").read_bytes()
+    spec = importlib.util.spec_from_file_location("measure_live_fit", ROOT / "tools" / "measure_live_fit.py")
+    assert 'SETTINGS = ROOT / "binder" / "overrides.json"' in spec.loader.get_source("measure_live_fit")
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        ".reveal .jp-OutputArea-output pre { word-break: normal; overflow-wrap: normal; "
+        "white-space: pre-wrap; }",
+        ".reveal table { table-layout: auto; }",
+    ],
+)
+def test_deck_style_wraps_output_at_spaces_and_sizes_table_columns(rule: str) -> None:
+    assert rule in export_slides.DECK_STYLE
+
+
+def test_deck_is_laid_out_again_after_mathjax() -> None:
+    """The deck's script re-runs reveal.js's layout when MathJax ends a typeset/re-render."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("$x$", metadata={"slideshow": {"slide_type": "slide"}})]
+    slides = export_slides.exporter(offline=True)
+    body, _ = slides.from_notebook_node(nb)
+    script = export_slides.relayout_script(slides)
+    assert 'require(["vendor/reveal.js/dist/reveal.js"]' in script
+    assert "Reveal.layout()" in script and "MathJax.Hub.signal.Interest" in script
+    assert "var scroll = true" in body and "if (true)" in script

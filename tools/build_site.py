@@ -27,6 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 REPOSITORY = "https://github.com/OWNER/REPO"  # the students' repository (build/student pushed there)
+STUDENT_BRANCH = "student"  # the branch CI publishes build/student to (.github/workflows/publish.yml)
 
 # Pinned so the site is the same everywhere: npm package -> folder at the site's root. Not under
 # _static/: Jupyter Book puts every .js file there into every page.
@@ -80,6 +81,9 @@ MATHJAX2_SHIM = """\
 })();
 """
 
+# Accessible names for the controls of the explorers' snapshots (see the script's header).
+WIDGET_A11Y = Path(__file__).resolve().parent / "widget_a11y.js"
+
 CONF_EXTRA = """
 extensions = [e for e in extensions if e != "sphinx_thebe"]
 html_context = {**globals().get("html_context", {}), "default_mode": "light"}
@@ -116,7 +120,7 @@ def config(title: str) -> dict:
         "author": "the course authors",
         "only_build_toc_files": True,
         "execute": {"execute_notebooks": "off"},
-        "repository": {"url": REPOSITORY, "branch": "main", "path_to_book": "notebooks"},
+        "repository": {"url": REPOSITORY, "branch": STUDENT_BRANCH, "path_to_book": "notebooks"},
         "launch_buttons": {
             "notebook_interface": "jupyterlab",
             "binderhub_url": "https://mybinder.org",
@@ -135,7 +139,7 @@ def config(title: str) -> dict:
                     },
                 },
                 "html_extra_path": ["site-root"],
-                "html_js_files": ["mathjax2-shim.js"],
+                "html_js_files": ["mathjax2-shim.js", "widget_a11y.js"],
                 "html_last_updated_fmt": None,
                 "html_copy_source": False,
             },
@@ -144,11 +148,14 @@ def config(title: str) -> dict:
 
 
 def build(
-    out: Path = BUILD / "site", work: Path = BUILD / "site-src", student: Path = BUILD / "student"
+    out: Path = BUILD / "site",
+    work: Path = BUILD / "site-src",
+    student: Path = BUILD / "student",
+    source: Path = build_student.NOTEBOOKS,
 ) -> Path:
     """Write the site into ``out`` (replacing it), by way of ``work`` and the student edition in
-    ``student``; return the path of its index.html."""
-    notebooks = build_student.build(student)
+    ``student`` of the notebooks in ``source``; return the path of its index.html."""
+    notebooks = build_student.build(student, source)
     if work.exists():
         shutil.rmtree(work)
     static, site_root = work / "_static", work / "site-root"
@@ -165,6 +172,7 @@ def build(
     for folder, patterns in KEEP.items():
         prune(site_root / folder, patterns)
     (static / "mathjax2-shim.js").write_text(MATHJAX2_SHIM, encoding="utf-8")
+    shutil.copy(WIDGET_A11Y, static / WIDGET_A11Y.name)
 
     rows = []
     for nb in notebooks:

@@ -13,7 +13,10 @@ student works with, every stored output and every widget snapshot, and leaves ou
 
 It refuses to build (exit status 1, naming notebook and cell) when a cell a student would read
 still talks about the test machinery (nbval, pytest, CI) or holds solution code
-(``### BEGIN SOLUTION``): such text belongs in a speaker note.
+(``### BEGIN SOLUTION``): such text belongs in a speaker note. It warns about every figure that
+reaches students without a description: a bare ``image/png`` output, or an ``<img>`` whose ``alt``
+is missing, a placeholder or a file name (``course_utils.plots.DescribedFigure`` writes figures
+as ``<img alt="...">``).
 
 ``build/student/`` is a complete repository for students: the student notebooks, ``course_utils``,
 ``requirements.txt``, ``pyproject.toml``, ``binder/`` and a short README. Push it to the repository
@@ -23,6 +26,7 @@ your students' Binder badge or nbgitpuller link points at.
 from __future__ import annotations
 
 import argparse
+import html.parser
 import re
 import shutil
 import sys
@@ -51,6 +55,70 @@ Setting up on your own machine (Python 3.11): `python3 -m venv .venv`, then
 `.venv/bin/pip install -r requirements.txt` and `.venv/bin/pip install --no-deps -e .`, then
 `.venv/bin/jupyter lab notebooks`.
 """
+
+
+# Alt texts that describe nothing (as in course_utils.plots.described), and file names.
+PLACEHOLDER_ALTS = frozenset(
+    {"", "figure", "image", "plot", "chart", "graph", "no description has been provided for this image"}
+)
+FILE_NAME = re.compile(r"^\S+\.(png|jpe?g|gif|svg|webp|bmp|tiff?)$", re.IGNORECASE)
+IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp")
+
+
+class _Images(html.parser.HTMLParser):
+    """Collects the attributes of every <img> in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def images_in(fragment: str) -> list[dict[str, str | None]]:
+    """The attributes of every ``<img>`` of an HTML fragment, one dict per image."""
+    parser = _Images()
+    parser.feed(fragment)
+    return parser.images
+
+
+def alt_problem(attrs: dict[str, str | None]) -> str | None:
+    """Why an ``<img>`` (its attributes) has no real description, or None when it has one.
+
+    An image may go without one only when it is marked decorative twice: ``alt=""`` and
+    ``role="presentation"``/``"none"`` or ``aria-hidden="true"``.
+    """
+    alt = attrs.get("alt")
+    decorative = attrs.get("role") in ("presentation", "none") or attrs.get("aria-hidden") == "true"
+    if alt == "" and decorative:
+        return None
+    if alt is None:
+        return "no alt attribute"
+    text = " ".join(alt.split())
+    if FILE_NAME.match(text):
+        return f"alt is a file name: {alt!r}"
+    if text.lower().rstrip(".") in PLACEHOLDER_ALTS:
+        return f"placeholder alt: {alt!r}"
+    return None
+
+
+def undescribed_figures(nb: nbformat.NotebookNode, name: str) -> list[str]:
+    """Every figure output of ``nb`` that has no real description: 'name cell i: why'."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            bare = [mime for mime in IMAGE_MIMES if mime in data]
+            if bare:
+                found.append(f"{name} cell {i}: a bare {', '.join(bare)} output")
+            fragment = data.get("text/html", "")
+            for attrs in images_in("".join(fragment) if isinstance(fragment, list) else fragment):
+                problem = alt_problem(attrs)
+                if problem:
+                    found.append(f"{name} cell {i}: <img> with {problem}")
+    return found
 
 
 def teaching_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
@@ -104,6 +172,14 @@ def build(out: Path = OUT, source: Path = NOTEBOOKS) -> list[Path]:
         )
         print("\n".join(problems), file=sys.stderr)
         raise SystemExit(1)
+    undescribed = [line for name, nb in editions.items() for line in undescribed_figures(nb, name)]
+    if undescribed:
+        print(
+            f"warning: {len(undescribed)} figures reach students without a description "
+            "(make them DescribedFigures):",
+            file=sys.stderr,
+        )
+        print("\n".join(undescribed), file=sys.stderr)
 
     if out.exists():
         shutil.rmtree(out)

@@ -54,11 +54,64 @@ VENDOR = {
 MERMAID_STUB = "data:text/javascript,export default {initialize() {}};"
 
 
-# Code and printed output at 16 px on a 1280 x 720 slide (nbconvert's reveal theme sets 19 px, where
-# a line of about 100 characters already runs past the slide's right edge; text stays at 20 px).
-DECK_STYLE = (
-    "<style>.reveal .slides pre { font-size: 16px !important; line-height: 1.3 !important; }</style>\n"
-)
+# What nbconvert's reveal template gets wrong on a 1280 x 720 slide, put right in every deck:
+# - code and printed output at 16 px (the template's 19 px pushed lines of about 100 characters past
+#   the right edge; text stays at 20 px);
+# - printed output wraps at spaces (JupyterLab's "word-break: break-all" cut words in two,
+#   "NotImplementedEr / ror") and uses the whole width of its box (the template gives it 90 %);
+# - tables size their columns to their content: JupyterLab's "table-layout: fixed", and MathJax's
+#   line-breaking formulas set to "width: 100%" inside a cell, made one column as wide as the slide
+#   and squeezed the others to one word per line.
+DECK_STYLE = """<style>
+.reveal .slides pre { font-size: 16px !important; line-height: 1.3 !important; }
+.reveal .jp-OutputArea-output pre { word-break: normal; overflow-wrap: normal; white-space: pre-wrap; }
+.reveal div.jp-OutputArea-output > pre { width: 100%; }
+.reveal table { table-layout: auto; }
+.reveal table .mjx-chtml.mjx-full-width { display: inline-block !important; width: auto !important; }
+.reveal table .mjx-full-width :is(.mjx-math, .mjx-mrow, .mjx-stack) { width: auto !important; }
+</style>
+"""
+
+# reveal.js centres each slide (and the template decides which slides scroll) from the heights it
+# measures when it lays the deck out, which is before MathJax has typeset the formulas; typesetting
+# then changes the heights, and a slide centred for its old height ends below the screen. This lays
+# the deck out again, and decides again which slides scroll, whenever MathJax finishes typesetting
+# or re-rendering (MathJax posts an "End ..." message), and after every slide change.
+RELAYOUT_SCRIPT = """<script>
+require(["{reveal}/dist/reveal.js"], function (Reveal) {{
+  var pending = false;
+  function relayout() {{
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () {{
+      pending = false;
+      if (!Reveal.isReady()) return;
+      Reveal.layout();
+      if ({scroll}) {{
+        var limit = document.querySelector(".reveal").clientHeight * 0.95;
+        document.querySelectorAll(".reveal .slides > section.present > section").forEach(function (s) {{
+          if (s.style.overflowY !== "scroll" && s.scrollHeight > limit) {{
+            s.style.height = "calc(95vh)";
+            s.style.overflowY = "scroll";
+            s.style.marginTop = "20px";
+          }}
+        }});
+      }}
+    }});
+  }}
+  function watchMathJax() {{
+    if (!(window.MathJax && MathJax.Hub && MathJax.Hub.signal)) return setTimeout(watchMathJax, 50);
+    MathJax.Hub.signal.Interest(function (message) {{
+      if (typeof message[0] === "string" && message[0].indexOf("End") === 0) relayout();
+    }});
+    MathJax.Hub.Queue(relayout);
+  }}
+  Reveal.on("ready", relayout);
+  Reveal.on("slidechanged", relayout);
+  watchMathJax();
+}});
+</script>
+"""
 
 
 def notebooks() -> list[Path]:
@@ -105,6 +158,17 @@ def exporter(offline: bool) -> SlidesExporter:
     return SlidesExporter(config=c, **extra)
 
 
+def relayout_script(slides: SlidesExporter) -> str:
+    """The script that lays the deck out again after MathJax (see RELAYOUT_SCRIPT) for this exporter."""
+    reveal = slides.reveal_url_prefix or "https://unpkg.com/reveal.js@4.0.2"  # the template's default
+    return RELAYOUT_SCRIPT.format(reveal=reveal, scroll="true" if slides.reveal_scroll else "false")
+
+
+def _insert_before_last(text: str, marker: str, insert: str) -> str:
+    at = text.rindex(marker)
+    return text[:at] + insert + text[at:]
+
+
 def export(paths: list[Path], out: Path = OUT, offline: bool = False) -> list[Path]:
     """Write one deck per notebook into ``out``; return the deck paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -117,7 +181,9 @@ def export(paths: list[Path], out: Path = OUT, offline: bool = False) -> list[Pa
             nbformat.read(path, as_version=4), resources={"metadata": {"name": path.stem}}
         )
         deck = deck_path(path, out)
-        deck.write_text(body.replace("</head>", DECK_STYLE + "</head>", 1), encoding="utf-8")
+        body = body.replace("</head>", DECK_STYLE + "</head>", 1)
+        body = _insert_before_last(body, "</html>", relayout_script(slides))
+        deck.write_text(body, encoding="utf-8")
         decks.append(deck)
         print(f"{_show(path)} -> {_show(deck)}")
     return decks

@@ -7,8 +7,10 @@
 Opens each deck from disk in headless Chromium (network blocked) at a projector's 1280x720 and, at
 every slide state (each fragment shown in turn), reports: content below the bottom edge
 ("below", by how many pixels), a slide taller than the screen that needs scrolling ("scrolls"),
-a code or output block wider than its box ("pre-wide", with the longest line), and an image drawn
-smaller than its natural size ("img-shrunk"). Exit status 1 when any state does not fit.
+a code or output block wider than its box ("pre-wide", with the longest line), and a figure drawn
+smaller than its natural size so far that its text falls under 12 px ("img-small-text", see
+``FIGURE_TEXT_PT``). Exit status 1 when any state does not fit.
+The same checks for presenting live in JupyterLab: tools/measure_live_fit.py.
 """
 
 from __future__ import annotations
@@ -17,47 +19,97 @@ import argparse
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from browser_env import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-MEASURE_JS = """() => {
-  const sec = Reveal.getCurrentSlide();
+SCREEN = {"width": 1280, "height": 720}  # a lecture-hall projector
+# A figure's text at its natural size is taken as matplotlib's default 10 pt drawn at the PNG's own
+# resolution (its pHYs chunk: 100 dpi -> 13.9 px, 72 dpi -> 10 px; 100 dpi when the PNG does not
+# say). A figure drawn smaller than its natural width scales that text down; below MIN_TEXT_PX it is
+# too small to read from the back of a lecture hall.
+FIGURE_TEXT_PT = 10.0
+MIN_TEXT_PX = 12.0
+
+# The checks shared by the exported and the live measurement. ``root`` is the slide (or the part of
+# the page the slide occupies); ``shown(el)`` says whether an element is on the current slide state;
+# ``scroller`` is the element that scrolls when the slide is too tall. Returns a list of problems.
+CHECKS_JS = """
+async function pngDpi(img) {
+  try {
+    const bytes = new Uint8Array(await (await fetch(img.currentSrc || img.src)).arrayBuffer());
+    for (let i = 8; i + 21 < bytes.length && i < 4096; ) {
+      const len = (bytes[i] << 24 | bytes[i + 1] << 16 | bytes[i + 2] << 8 | bytes[i + 3]) >>> 0;
+      const type = String.fromCharCode(bytes[i + 4], bytes[i + 5], bytes[i + 6], bytes[i + 7]);
+      if (type === 'pHYs' && bytes[i + 16] === 1) {
+        const ppm = (bytes[i + 8] << 24 | bytes[i + 9] << 16 | bytes[i + 10] << 8 | bytes[i + 11]) >>> 0;
+        return ppm * 0.0254;
+      }
+      if (type === 'IDAT') break;
+      i += 12 + len;
+    }
+  } catch (e) { /* not a PNG we can read: the default below */ }
+  return 100;
+}
+async function fitProblems(root, shown, scroller, textPt, minTextPx) {
   const out = [];
-  const hidden = el => el.closest('.fragment:not(.visible)');
-  for (const el of sec.querySelectorAll('.jp-Cell, p, li, pre, img, table, .jupyter-widgets')) {
-    const st = getComputedStyle(el);
-    if (st.visibility === 'hidden' || st.display === 'none' || hidden(el)) continue;
+  const H = window.innerHeight, W = window.innerWidth;
+  for (const el of root.querySelectorAll('.jp-Cell, p, li, pre, img, table, .jupyter-widgets, .cm-line')) {
+    if (!shown(el)) continue;
     const r = el.getBoundingClientRect();
-    if (r.height > 0 && r.bottom > window.innerHeight + 1) {
-      const text = (el.textContent || '').trim().slice(0, 50);
-      out.push(['below', Math.round(r.bottom - window.innerHeight), text]);
+    if (r.height > 0 && r.top < -1) {
+      out.push(['above', Math.round(-r.top), (el.textContent || el.alt || '').trim().slice(0, 50)]);
+      break;
+    }
+    if (r.height > 0 && r.bottom > H + 1) {
+      out.push(['below', Math.round(r.bottom - H), (el.textContent || el.alt || '').trim().slice(0, 50)]);
       break;
     }
   }
-  if (sec.scrollHeight > sec.clientHeight + 2 && getComputedStyle(sec).overflowY === 'scroll') {
-    out.push(['scrolls', sec.scrollHeight - sec.clientHeight]);
+  if (scroller && scroller.scrollHeight > scroller.clientHeight + 2) {  // content taller than the screen
+    const oy = getComputedStyle(scroller).overflowY;
+    const extra = scroller.scrollHeight - scroller.clientHeight;
+    if (oy === 'scroll' || oy === 'auto') out.push(['scrolls', extra]);
   }
-  for (const pre of sec.querySelectorAll('pre')) {
-    if (!hidden(pre) && pre.scrollWidth > pre.clientWidth + 1) {
+  for (const pre of root.querySelectorAll('pre, .cm-scroller')) {
+    if (!shown(pre)) continue;
+    if (pre.scrollWidth > pre.clientWidth + 1) {
       const longest = pre.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '');
-      out.push(['pre-wide', pre.scrollWidth - pre.clientWidth, longest]);
+      out.push(['pre-wide', pre.scrollWidth - pre.clientWidth, longest.slice(0, 120)]);
     }
   }
-  for (const img of sec.querySelectorAll('img')) {
-    if (hidden(img) || !img.naturalWidth) continue;
-    const w = img.getBoundingClientRect().width;
-    if (w < 0.95 * img.naturalWidth) out.push(['img-shrunk', Math.round(100 * w / img.naturalWidth) + '%']);
+  for (const img of root.querySelectorAll('img')) {
+    if (!shown(img) || !img.naturalWidth) continue;
+    const ratio = img.getBoundingClientRect().width / img.naturalWidth;
+    if (ratio >= 0.99) continue;
+    const textPx = textPt * (await pngDpi(img)) / 72 * ratio;
+    if (textPx < minTextPx) {
+      const size = Math.round(100 * ratio) + '% of natural size';
+      out.push(['img-small-text', size + ', text ~' + textPx.toFixed(1) + ' px']);
+    }
   }
   return out;
+}
+"""
+
+MEASURE_JS = (
+    "async ([textPt, minTextPx]) => {"
+    + CHECKS_JS
+    + """
+  const sec = Reveal.getCurrentSlide();
+  const shown = el => {
+    const st = getComputedStyle(el);
+    return st.visibility !== 'hidden' && st.display !== 'none' && !el.closest('.fragment:not(.visible)');
+  };
+  const scroller = getComputedStyle(sec).overflowY === 'scroll' ? sec : null;
+  return await fitProblems(sec, shown, scroller, textPt, minTextPx);
 }"""
+)
 
 
-def measure(deck: Path, browser) -> tuple[int, list[tuple]]:
-    """(number of slide states, [(h, v, f), problems] for each state that does not fit)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
+def open_deck(deck: Path, browser):
+    """A page showing ``deck`` at 1280x720 with the network blocked, typeset and laid out."""
+    page = browser.new_page(viewport=SCREEN)
     page.route(
         "**/*",
         lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "blob:")) else r.abort(),
@@ -69,14 +121,23 @@ def measure(deck: Path, browser) -> tuple[int, list[tuple]]:
         "() => new Promise(done => require(['vendor/reveal.js/dist/reveal.js'], R => {"
         " window.Reveal = R; R.configure({transition: 'none'}); R.slide(0, 0, -1); done(); }))"
     )
+    return page
+
+
+def measure(deck: Path, browser) -> tuple[int, list[tuple]]:
+    """(number of slide states, [((h, v, f), problems) for each state that does not fit])."""
+    page = open_deck(deck, browser)
     seen, bad = set(), []
     while True:
+        page.wait_for_timeout(100)
+        # What MathJax re-renders on a slide change must be typeset (and the slide laid out) first.
+        page.wait_for_function("MathJax.Hub.queue.pending === 0", timeout=30_000)
         page.wait_for_timeout(100)
         state = tuple(page.evaluate("() => { const i = Reveal.getIndices(); return [i.h, i.v, i.f ?? -1]; }"))
         if state in seen:
             break
         seen.add(state)
-        problems = page.evaluate(MEASURE_JS)
+        problems = page.evaluate(MEASURE_JS, [FIGURE_TEXT_PT, MIN_TEXT_PX])
         if problems:
             bad.append((state, problems))
         if page.evaluate("() => Reveal.isLastSlide() && !Reveal.availableFragments().next"):
@@ -86,21 +147,40 @@ def measure(deck: Path, browser) -> tuple[int, list[tuple]]:
     return len(seen), bad
 
 
+def measure_decks(decks: list[Path]) -> dict[str, tuple[int, list[tuple]]]:
+    """{deck file name: (slide states, failing states)} for every deck, in one headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for deck in decks:
+                results[deck.name] = measure(deck, browser)
+        finally:
+            browser.close()
+    return results
+
+
+def report(results: dict[str, tuple[int, list[tuple]]], what: str = "slide states") -> str:
+    """One line per failing state, a count per deck, and the total."""
+    lines, total, failing = [], 0, 0
+    for name, (states, bad) in results.items():
+        total, failing = total + states, failing + len(bad)
+        for state, problems in bad:
+            lines.append(f"{name} {state}: {problems}")
+        lines.append(f"{name}: {len(bad)} of {states} {what} do not fit")
+    lines.append(f"{failing} of {total} {what} do not fit {SCREEN['width']}x{SCREEN['height']}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("decks", nargs="+", type=Path, help="exported .slides.html files")
     args = parser.parse_args(argv)
-    total = failing = 0
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        for deck in args.decks:
-            states, bad = measure(deck, browser)
-            total, failing = total + states, failing + len(bad)
-            for state, problems in bad:
-                print(f"{deck.name} {state}: {problems}")
-        browser.close()
-    print(f"{failing} of {total} slide states do not fit 1280x720")
-    return 1 if failing else 0
+    results = measure_decks(args.decks)
+    print(report(results))
+    return 1 if any(bad for _, bad in results.values()) else 0
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ One module per job:
 ``blit``       the renderer: a figure drawn once, then only its moving artists per frame
 ``png``        the fast PNG encoder for the explorers' frames
 ``explorers``  the explorers' live figures, ``LogitsFigure`` and ``BackpropFigure``
+``lessons``    notebooks 01-03's figures, each a ``DescribedFigure``
 ``static``     notebook 04's static figures
 ``regions``    decision-region helpers shared by ``explorers`` and ``static``
 ``colors``     the course's colours
@@ -26,6 +27,12 @@ from .colors import (
 )
 from .described import DescribedFigure, check_alt
 from .explorers import BackpropFigure, LogitsFigure
+from .lessons import (
+    gradient_step_figure,
+    jacobian_heatmaps_figure,
+    logits_probabilities_figure,
+    loss_curve_figure,
+)
 from .png import encode_png
 from .regions import grid_points, region_bounds, region_colors
 from .static import (
@@ -55,6 +62,10 @@ __all__ = [
     "grid_points",
     "region_bounds",
     "region_colors",
+    "logits_probabilities_figure",
+    "loss_curve_figure",
+    "jacobian_heatmaps_figure",
+    "gradient_step_figure",
     "network_figure",
     "computational_graph_figure",
     "decision_regions_figure",

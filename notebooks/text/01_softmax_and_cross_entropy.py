@@ -33,11 +33,10 @@
 # The `assert` cells are part of the lesson: each one is a claim from the slides that the code proves, and they fail loudly if `course_utils` is broken.
 
 # %% slideshow={"slide_type": "skip"}
-# %matplotlib inline
-import matplotlib.pyplot as plt
 import numpy as np
 
 from course_utils import cross_entropy, cross_entropy_with_logits, log_softmax, one_hot, softmax
+from course_utils.plots import logits_probabilities_figure, loss_curve_figure
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -86,20 +85,7 @@ print("S =", S.round(4), "  sum(S) =", S.sum().round(6))
 # Logits on the left can be anything; probabilities on the right are between 0 and 1 and add up to 1.
 
 # %% slideshow={"slide_type": "fragment"}
-classes = ["class 1", "class 2", "class 3"]
-fig, (ax_z, ax_S) = plt.subplots(1, 2, figsize=(8, 3))
-ax_z.bar(classes, z, color="tab:gray")
-ax_z.set_title("logits z (any real numbers)")
-ax_z.set_ylabel("logit value")
-ax_z.axhline(0, color="black", linewidth=0.8)
-ax_S.bar(classes, S, color="tab:blue")
-ax_S.set_title("probabilities S = softmax(z)")
-ax_S.set_ylim(0, 1)
-ax_S.set_ylabel("probability")
-for x, p in enumerate(S):
-    ax_S.text(x, p + 0.03, f"{p:.3f}", ha="center")
-fig.tight_layout()
-plt.show()
+logits_probabilities_figure(z)  # bars of z and of S = softmax(z), drawn by course_utils
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Only the differences between logits matter
@@ -214,26 +200,8 @@ assert round(cross_entropy(S, y), 3) == 0.511, "course_utils uses the natural lo
 # For one sample the loss is $-\log p$, where $p = S_c$ is the probability of the true class.
 
 # %% slideshow={"slide_type": "fragment"}
-p = np.linspace(0.005, 1.0, 400)
-fig, ax = plt.subplots(figsize=(7, 3.8))
-ax.plot(p, -np.log(p), color="tab:blue", label=r"Loss $= -\log p$")
-examples = {  # p: (label, where the text goes)
-    0.05: ("confident and wrong", (0.13, 3.7)),
-    0.6: ("the slide's example", (0.45, 1.6)),
-    0.9: ("confident and right", (0.7, 0.9)),
-}
-for p_true, (label, offset) in examples.items():
-    ax.plot(p_true, -np.log(p_true), "o", color="tab:red", clip_on=False, zorder=3)
-    ax.annotate(f"{label}\np = {p_true}, loss = {-np.log(p_true):.3f}", (p_true, -np.log(p_true)),
-                xytext=offset, arrowprops={"arrowstyle": "-", "color": "0.5"})
-ax.set_xlabel("p = predicted probability of the true class")
-ax.set_ylabel("loss")
-ax.set_ylim(0, 5.5)
-ax.set_xlim(0, 1.0)
-ax.legend(loc="upper right")
-ax.grid(alpha=0.3)
-fig.tight_layout()
-plt.show()
+marked = {0.05: "confident and wrong", 0.6: "the slide's example", 0.9: "confident and right"}
+loss_curve_figure(marked)  # the curve -log p, with each marked p and its loss
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # - The loss is $0$ only when $p = 1$: a perfect prediction.
@@ -282,8 +250,7 @@ def naive_softmax(z):
 print("largest float64:", np.finfo(np.float64).max, "= e^", np.log(np.finfo(np.float64).max).round(2))
 
 big = np.array([1000.0, 1001.0, 1002.0])
-# numpy warns about the overflow ("RuntimeWarning: overflow encountered in exp"); np.errstate
-# silences that warning for this cell only, so that we can look at the result itself.
+# np.errstate silences numpy's overflow warning in this block only, to look at the result itself
 with np.errstate(over="ignore", invalid="ignore"):
     exp_big = np.exp(big)
     S_naive = naive_softmax(big)
@@ -293,8 +260,11 @@ print("naive softmax =", S_naive)
 assert np.all(np.isinf(exp_big)), "e^1000 does not fit in a float64"
 assert np.all(np.isnan(S_naive)), "inf / inf is not a number"
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### $\infty / \infty$ is not a number
+#
 # $e^{1000} = \infty$ in floating point, and $\infty / \infty$ is `nan`: the probabilities are lost, and so is every loss and gradient computed from them.
+#
 # Very negative logits fail the other way: $e^{-1000}$ rounds to $0$, and $0/0$ is `nan` too. (In your own code keep the warning on: it is a useful alarm.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -329,6 +299,9 @@ assert np.all(np.isfinite(softmax(-big))), "very negative logits are fine too"
 # $$\log S_i = z_i - \log \sum_j e^{z_j} = (z_i - c) - \log \sum_j e^{z_j - c}, \qquad c = \max_j z_j,$$
 #
 # the **log-sum-exp** trick. `log_softmax` and `cross_entropy_with_logits` compute it this way.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### In code: $S$ rounds to $0$, the logits do not
 
 # %% slideshow={"slide_type": "fragment"}
 z_extreme = np.array([0.0, 1000.0])
@@ -369,8 +342,9 @@ Z = rng.normal(scale=2.0, size=(N, K)).round(2)
 labels = np.array([2, 0, 1, 2])  # the true class of each sample, counting from 0
 S_batch = softmax(Z)  # softmax of each row
 
-print("Z =\n", Z)
-print("S =\n", S_batch.round(4))
+print("row n of Z           ->  row n of S")
+for z_n, S_n in zip(Z, S_batch, strict=True):
+    print(f"{z_n}  ->  {S_n.round(4)}")
 np.testing.assert_allclose(S_batch.sum(axis=1), np.ones(N), err_msg="each row of S sums to 1")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -30,8 +30,6 @@
 # Every symbolic result is turned into numbers and compared with course_utils and with finite differences.
 
 # %% slideshow={"slide_type": "skip"}
-# %matplotlib inline
-import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 from IPython.display import display
@@ -43,6 +41,7 @@ from course_utils import (
     softmax,  # probabilities S from logits z
     softmax_jacobian,  # the K x K matrix dS/dz, as numbers
 )
+from course_utils.plots import jacobian_heatmaps_figure  # the Jacobian as signed heat maps
 
 # SymPy helpers: each returns a symbol, an expression or a matrix that you can display
 from course_utils.symbolic import (
@@ -136,6 +135,9 @@ display(equation(r"\frac{\partial S}{\partial z}", J_in_S))
 #
 # (the **Kronecker delta**). In matrix form: $\frac{\partial S}{\partial z} = \operatorname{diag}(S) - S S^\top$, where $\operatorname{diag}(S)$ has $S_1, \dots, S_K$ on the diagonal and zeros elsewhere, and $S S^\top$ is the $K \times K$ matrix of products $S_i S_j$.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### SymPy's Jacobian is the slide's matrix
+
 # %% slideshow={"slide_type": "fragment"}
 # the hand result, entry by entry: S_i (delta_ij - S_j), kept factored like the slide
 J_slide = sp.Matrix(3, 3, lambda i, j: S[i] * (sp.KroneckerDelta(i, j) - S[j]))
@@ -154,16 +156,14 @@ assert sp.simplify(J - J_slide_in_z) == sp.zeros(3, 3), "also true directly in t
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Optional: any number of classes $K$
 #
-# SymPy can also work with an unspecified $K$: `IndexedBase` gives $z_i$ and $S_i$ with a symbolic index, and `Sum` a sum up to $K$.
+# SymPy also works with a symbolic $K$: `IndexedBase` gives $z_i$, $S_i$ with a symbolic index, `Sum` a sum up to $K$.
 
 # %% slideshow={"slide_type": "fragment"}
 g = general_symbols()  # K, indices i, j, k, m and IndexedBases z, S, y
 display(equation("S_i", general_softmax(g)))
-
 raw, in_S = general_softmax_jacobian(g)  # d S_i / d z_j
 display(equation(r"\frac{\partial S_i}{\partial z_j}", raw))
 display(equation(r"\frac{\partial S_i}{\partial z_j}", in_S))
-
 expected = g.S[g.i] * (sp.KroneckerDelta(g.i, g.j) - g.S[g.j])
 assert sp.simplify(in_S - expected) == 0, "S_i (delta_ij - S_j) for any K"
 
@@ -202,6 +202,9 @@ def probability_of_class(i):
 
 J_fd = np.array([numerical_gradient(probability_of_class(i), z_num) for i in range(3)])  # 3. row by row
 print("Jacobian (finite differences) =\n", J_fd.round(4))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How close is close enough?
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 # The last digits of these errors depend on the CPU's exp; the asserts below check the bounds.
@@ -314,43 +317,26 @@ eigenvalues = np.linalg.eigvalsh(J_course)
 print("eigenvalues:", eigenvalues.round(4) + 0.0)  # + 0.0 turns a rounded -0.0 into 0.0
 assert np.all(eigenvalues > -1e-12), "no negative eigenvalue: positive semi-definite"
 
-
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** The eigenvalue 0 belongs to the direction (1, 1, 1): that is property 3 again. If students know covariance matrices: diag(S) − S Sᵀ is exactly the covariance matrix of a one-hot vector drawn from the distribution S.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What the Jacobian looks like
 #
-# Positive diagonal (red), negative off the diagonal (blue): the same colours and scale as the Jacobian in notebook 03's logits explorer. When softmax is **confident** (one $S_i$ near 1), every entry is near 0: softmax has **saturated**, and changes to the logits barely move the probabilities.
+# Positive diagonal (red, +), negative off the diagonal (blue, −): the same colours and scale as the Jacobian in notebook 03's logits explorer. When softmax is **confident** (one $S_i$ near 1), every entry is near 0: softmax has **saturated**, and changes to the logits barely move the probabilities.
 
 # %% slideshow={"slide_type": "fragment"}
-def as_list(values, spec):
-    """[a, b, c] with every number formatted by spec, e.g. '.3f'."""
-    return "[" + ", ".join(format(value, spec) for value in values) + "]"
-
-
 cases = {"uncertain": [0.5, 0.2, 0.0], "confident": [6.0, 0.0, 0.0]}
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
-for ax, (name, z_case) in zip(axes, cases.items(), strict=True):
-    J_case = softmax_jacobian(z_case)
-    # red = positive, blue = negative, scale +-0.5: as the LogitsExplorer draws it (course_utils/plots.py)
-    image = ax.imshow(J_case, cmap="RdBu_r", vmin=-0.5, vmax=0.5)
-    for (i, j), value in np.ndenumerate(J_case):
-        ax.text(j, i, f"{value:.3f}".replace("-0.000", "0.000"), ha="center", va="center")
-    ax.set_xticks(range(3), [f"$z_{j + 1}$" for j in range(3)])
-    ax.set_yticks(range(3), [f"$S_{i + 1}$" for i in range(3)])
-    ax.set_title(f"{name}: z = {as_list(z_case, 'g')}\nS = {as_list(softmax(z_case), '.3f')}")
-fig.colorbar(image, ax=axes, label=r"$\partial S_i / \partial z_j$")
-plt.show()
-
-# %% slideshow={"slide_type": "fragment"}
-assert np.abs(softmax_jacobian([6.0, 0.0, 0.0])).max() < 0.01, "a saturated softmax has a tiny Jacobian"
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# **Try it.** Where is the largest possible diagonal entry $S_i(1 - S_i)$? Find it with SymPy (`sp.solve(sp.diff(S1 * (1 - S1), S1), S1)`) and check it with `softmax_jacobian` for logits that make $S_1 = 0.5$.
+assert np.abs(softmax_jacobian(cases["confident"])).max() < 0.01, "a saturated softmax has a tiny Jacobian"
+jacobian_heatmaps_figure(cases)  # red +, blue -, as in notebook 03's explorer; each value written in its cell
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Saturation is one reason frameworks fuse softmax and cross-entropy. When a prediction is confidently wrong, −y/S is huge and the Jacobian tiny; their product is the harmless S − y (notebook 03), but computed separately S_c can round to 0 and give inf × 0 = nan.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Try it: the largest diagonal entry
+#
+# Where is the largest possible diagonal entry $S_i(1 - S_i)$? Find it with SymPy (`sp.solve(sp.diff(S1 * (1 - S1), S1), S1)`) and check it with `softmax_jacobian` for logits that make $S_1 = 0.5$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

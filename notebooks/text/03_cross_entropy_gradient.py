@@ -32,8 +32,6 @@
 # The slides do the product three times (z1, z2, z3); we do the same, then generalise, then look hard at the slide's summary: right for the true class, but its "y_i S_m = 0" fails for the other classes (its conclusion is right).
 
 # %% slideshow={"slide_type": "skip"}
-# %matplotlib inline
-import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 from IPython.display import display
@@ -47,6 +45,7 @@ from course_utils import (
     softmax,
     softmax_jacobian,
 )
+from course_utils.plots import gradient_step_figure
 from course_utils.symbolic import (
     chain_rule_product,
     cross_entropy_sym,
@@ -85,25 +84,21 @@ np.set_printoptions(precision=4, suppress=True)
 # Treat $S_1, S_2, S_3$ as plain variables and differentiate $Loss = -\sum_i y_i \log S_i$. The slide draws $\frac{\partial Loss}{\partial S}$ as a column; the chain rule on the next slides uses its transpose, a row:
 
 # %% slideshow={"slide_type": "fragment"}
-S = probability_symbols(3)  # S1, S2, S3
-y = label_symbols(3)  # y1, y2, y3
-S1, S2, S3 = S
-y1, y2, y3 = y
-
+S, y = probability_symbols(3), label_symbols(3)  # S1, S2, S3 and y1, y2, y3
+(S1, S2, S3), (y1, y2, y3) = S, y
 loss = cross_entropy_sym(S, y)
 dLoss_dS = loss_grad_wrt_S(S, y)  # the row vector [dLoss/dS1, dLoss/dS2, dLoss/dS3]
 display(equation("Loss", loss))
-display(equation(r"\frac{\partial Loss}{\partial S}", dLoss_dS.T))  # a column, as on the slide
-# its transpose, the row used in the product:
-display(equation(r"\left(\frac{\partial Loss}{\partial S}\right)^{\top}", dLoss_dS))
+# a column, as on the slide, is the transpose of the row used in the product:
+row_transposed = sp.latex(dLoss_dS) + r"^{\top}"
+display(equation(r"\frac{\partial Loss}{\partial S}", dLoss_dS.T, row_transposed))
 
 assert dLoss_dS == sp.Matrix([[-y1 / S1, -y2 / S2, -y3 / S3]]), "dLoss/dS_i = -y_i / S_i"
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Only one term of the sum contains $S_i$, so only it survives. (The slide writes $\frac{\partial}{\partial S_i}\big(-\sum_{i=1}^K y_i \log S_i\big)$, using $i$ both for the variable and for the summation index; cleaner is $\frac{\partial}{\partial S_j}\big(-\sum_i y_i \log S_i\big) = -\frac{y_j}{S_j}$.)
-
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### In numbers, at the slide's example
+# ### Only one term survives: the slide's numbers
+#
+# Only one term of the sum contains $S_i$, so only it survives. (The slide writes $\frac{\partial}{\partial S_i}\big(-\sum_{i=1}^K y_i \log S_i\big)$, using $i$ both for the variable and for the summation index; cleaner is $\frac{\partial}{\partial S_j}\big(-\sum_i y_i \log S_i\big) = -\frac{y_j}{S_j}$.)
 
 # %% slideshow={"slide_type": "fragment"}
 y_slide = np.array([0.0, 0.0, 1.0])
@@ -206,7 +201,9 @@ for m in (1, 2, 3):
     display(equation(rf"\frac{{\partial Loss}}{{\partial z_{m}}}", general_m))
     assert sp.expand(chain_rule_product(m, S, y) - general_m) == 0, f"dLoss/dz{m} = S{m} * sum(y) - y{m}"
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Now, and only now: $\sum_i y_i = 1$
+#
 # Nothing has been assumed about $y$ so far. **Now, and only now, we use that the labels sum to 1**, which is true for one-hot labels and for proper soft labels such as $[0.1, 0.2, 0.7]$:
 #
 # $$\sum_i y_i = 1 \quad\Longrightarrow\quad \boxed{\frac{\partial Loss}{\partial z_m} = S_m - y_m}$$
@@ -311,12 +308,15 @@ raw, in_S = general_cross_entropy_grad(g)  # differentiate -sum_i y_i log softma
 display(equation(lhs, in_S))
 assert sp.simplify(value - in_S) == 0, "both routes agree for any K"
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How SymPy gets there, and $\sum_i y_i = 1$
+#
+# SymPy cancels $\frac{1}{S_i} \cdot S_i$ at once. Then the Kronecker delta does the work: $\sum_i -y_i\,\delta_{im} = -y_m$ keeps only the $i = m$ term, and $S_m$ factors out of $\sum_i y_i S_m$.
+
+# %% slideshow={"slide_type": "fragment"}
 sum_y_K = sp.Sum(g.y[g.i], (g.i, 1, g.K))
 display(equation(lhs + r"\Big|_{\sum_i y_i = 1}", in_S.subs(sum_y_K, 1)))
 assert in_S.subs(sum_y_K, 1) == g.S[g.m] - g.y[g.m], "S_m - y_m once the labels sum to 1"
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# SymPy cancels $\frac{1}{S_i} \cdot S_i$ at once. Then the Kronecker delta does the work: $\sum_i -y_i\,\delta_{im} = -y_m$ keeps only the $i = m$ term, and $S_m$ factors out of $\sum_i y_i S_m$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Errata: the slide's summary
@@ -346,8 +346,7 @@ assert at_one_hot_c == sp.Matrix([[0, 0, S3 - 1]]), "i = m = c: S3 - 1; the othe
 # %% slideshow={"slide_type": "fragment"}
 m = 1  # the slide's z1 with y = [0, 0, 1]: m is NOT the true class
 terms = [(-y[i] / S[i]) * slide_jacobian(S)[i, m - 1] for i in range(3)]  # the three terms of the sum
-for i, term in enumerate(terms, start=1):
-    display(equation(rf"\text{{term}}_{{i={i}}}", term))
+display(equation(r"\text{terms } i = 1, 2, 3", sp.Matrix([terms])))
 at_one_hot = sp.Matrix([[term.subs(one_hot_3) for term in terms]])
 display(equation(r"\text{the three terms at } y = [0, 0, 1]", at_one_hot))
 
@@ -432,28 +431,14 @@ assert relative_error(via_fd, gradient) < 1e-8, "finite differences agree with c
 # - the **true class** $c$: $-(S_c - 1) = 1 - S_c > 0$, its logit is **pushed up** by how much probability is still missing;
 # - every **other class** $i$: $-S_i < 0$, its logit is **pushed down** by its own probability;
 # - the pushes sum to $0$ ($\sum_i S_i - \sum_i y_i = 1 - 1$): probability is moved between classes, not created.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The slide's example as a picture
 #
 # The figure shows the slide's example with $\eta = 1$: for each class, bars for $S$, $y$ and the move $-(S - y)$: $+0.4$ for the true class 3, $-0.1$ and $-0.3$ for classes 1 and 2.
 
 # %% slideshow={"slide_type": "fragment"}
-from course_utils.plots import GRAD_COLOR, S_COLOR, Y_COLOR  # the colours of every figure
-
-classes = ["class 1", "class 2", "class 3 (true)"]
-x = np.arange(3)
-fig, ax = plt.subplots(figsize=(7.5, 3.6))
-ax.bar(x - 0.27, S_slide, width=0.27, label="S (prediction)", color=S_COLOR)
-ax.bar(x, y_slide, width=0.27, label="y (label)", color=Y_COLOR)
-ax.bar(x + 0.27, -gradient, width=0.27, label="−(S − y), the direction z moves", color=GRAD_COLOR)
-for xi, push in zip(x, -gradient, strict=True):
-    ax.text(xi + 0.27, push + (0.03 if push > 0 else -0.09), f"{push:+.1f}", ha="center")
-ax.axhline(0, color="black", linewidth=0.8)
-ax.set_xticks(x, classes)
-ax.set_ylim(-0.55, 1.15)
-ax.set_ylabel("value")
-ax.legend(loc="upper left")
-ax.set_title("The slide's example: a step −(S − y) (η = 1) raises the true class's logit, lowers the others")
-fig.tight_layout()
-plt.show()
+gradient_step_figure(S_slide, y_slide)  # bars of S, y and the step -(S - y), drawn by course_utils
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### One step of gradient descent
@@ -477,17 +462,15 @@ assert loss_after < loss_before, "one step downhill lowers the loss"
 # ## Try it: the logits explorer
 #
 # Sliders set $z$ and the true class; $T$ (**temperature**) divides the logits, $\varepsilon$ (**label smoothing**) makes $y = (1 - \varepsilon)\,y + \varepsilon / K$. $T = 1$, $\varepsilon = 0$ show exactly this notebook's $S - y$.
-
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-# Try it: drag the logits, change the true class, and watch S, the loss and S - y move.
-LogitsExplorer().widget
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# **Try it.** The explorer opens on the slide's example, $S \approx [0.1, 0.3, 0.6]$ with true class 3.
+#
+# The explorer opens on the slide's example, $S \approx [0.1, 0.3, 0.6]$ with true class 3.
 #
 # - Drag the true class's logit up until $S_3 \approx 1$: what happens to every entry of $S - y$?
 # - Drag a wrong class's logit up: its push grows with its probability. Which correction is the biggest when the model is confident and wrong?
 # - Move the $\varepsilon$ slider up: the labels still sum to 1, so the gradient is still $S - y$, but it no longer vanishes when the model is certain.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+LogitsExplorer().widget  # drag the logits, change the true class: S, the loss and S - y move
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Live demo: start from the slide's example, then drag the true class's logit up until S_c ≈ 1 and show the gradient vanish; then drag a wrong class up and show that its push grows with its probability. That "confident and wrong gets the biggest correction" is the intuition to leave the class with.
@@ -500,6 +483,9 @@ LogitsExplorer().widget
 # $$\frac{\partial Loss}{\partial z_{n,m}} = \frac{1}{N}\,\frac{\partial Loss_n}{\partial z_{n,m}} = \frac{S_{n,m} - y_{n,m}}{N}.$$
 #
 # The $\frac{1}{N}$ comes from the mean, and it multiplies **every** row.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### In numbers: a batch of $N = 4$
 
 # %% slideshow={"slide_type": "fragment"}
 rng = np.random.default_rng(514)

@@ -84,14 +84,15 @@ assert net.num_params == 2 * 16 + 16 + 16 * 3 + 3 == 99, "W1, b1, W2, b2 hold 99
 display(network_figure(net.sizes))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Names, here and in notebook 05 ($dV$ is $\partial Loss / \partial V$)
+# ### Names, here and in notebook 05
 #
-# | name | what it is | shape |
-# |---|---|---|
-# | $X = A_0$ | the inputs, one row per sample | $(N, 2)$ |
-# | $Z_1$ | $X W_1 + b_1$, **before** tanh | $(N, 16)$ |
-# | $A_1$ | $\tanh(Z_1)$, **after** tanh | $(N, 16)$ |
-# | $z$ (a "$Z_2$") | $A_1 W_2 + b_2$, the logits | $(N, K)$ |
+# Each name, what it is computed as, and its shape:
+#
+# - $X = A_0$, the inputs, one row per sample: $(N, 2)$
+# - $Z_1 = X W_1 + b_1$, **before** tanh: $(N, 16)$
+# - $A_1 = \tanh(Z_1)$, **after** tanh: $(N, 16)$
+# - $z = A_1 W_2 + b_2$, the logits (a "$Z_2$"): $(N, K)$
+# - $dV = \partial Loss / \partial V$, for any $V$: the shape of $V$
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The data: three spirals
@@ -107,9 +108,9 @@ assert X.shape == (180, 2) and set(labels) == {0, 1, 2}
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The computational graph
 #
-# Forward (black): each box is computed from the one on its left. Backward (red): each gradient is computed from the one on its **right**, starting at the loss with "start: 1", because $\partial Loss/\partial Loss = 1$ is the first factor of every chain.
-# $S$ and $Loss$ are differentiated **together**: notebook 03's rule gives $\partial Loss/\partial z = (S - y)/N$ directly, so no $\partial Loss/\partial S$ is ever formed.
-# For the backward pass each box keeps only what its rule needs: for this network the inputs of the two dense layers, $X$ and $A_1$.
+# Forward (black): each box is computed from the one on its left. Backward (red): each gradient from the one on its **right**, starting with $\partial Loss/\partial Loss = 1$ at the loss.
+# $S$ and $Loss$ are differentiated **together**: notebook 03's rule gives $dz = (S - y)/N$ directly, with no $\partial Loss/\partial S$.
+# The backward pass needs only the inputs of the two dense layers, $X$ and $A_1$, which the forward pass keeps.
 
 # %% slideshow={"slide_type": "fragment"}
 display(computational_graph_figure(num_layers=2))
@@ -397,7 +398,7 @@ assert all(r.accuracy[-1] >= 0.95 for r in seeds[2.0]), "lr 2.0 learns the spira
 for r, s in zip(seeds[0.5], seeds[2.0], strict=True):   # lr 0.5 is behind lr 2.0 after 800 steps
     assert r.history[-1] > s.history[-1] and r.accuracy[-1] < s.accuracy[-1]
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 display(loss_curves_figure({2.0: run.history, 0.5: calm.history},
                            title="training loss, [2, 16, 3] MLP"))
 
@@ -406,7 +407,7 @@ display(loss_curves_figure({2.0: run.history, 0.5: calm.history},
 #
 # Background: the predicted class (tinted by $S$); points: the data by true class. The code's labels 0, 1, 2 are the explorer's classes 1, 2, 3.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 display(decision_regions_figure(net, X, labels, title=f"after 800 steps: {accuracy:.1%} correct"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -524,7 +525,7 @@ assert all(r.history[-1] > 0.75 and r.accuracy[-1] < 0.6 for r in seeds[0.01]), 
 assert all(max(r.history) > 20 * r.history[0] for r in seeds[10.0]), "lr 10: the loss blows up"
 assert median[10.0] < 0.8, "lr 10 ends far from trained"
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 display(loss_curves_figure({eta: outcomes[eta] for eta in (0.01, 0.5, 2.0, 10.0)},
                            title="same network, same seed, four learning rates"))
 

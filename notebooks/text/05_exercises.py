@@ -61,7 +61,11 @@ passed = {}  # exercise number -> what its check returned: True (passed), False 
 #
 # Numpy or torch, float64 or float32 (compared at float32's precision), loops or vectorised code: any correct
 # answer passes. Each check cell ends with the points it earns: 0.0 until the check passes.
-# Here is the feedback for a deliberately wrong softmax, one that forgets to divide by the sum:
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The feedback on a wrong answer
+#
+# Here is what the check prints for a deliberately wrong softmax, one that forgets to divide by the sum:
 
 # %% slideshow={"slide_type": "fragment"}
 def softmax_that_forgets_to_normalise(z):

@@ -227,6 +227,8 @@ assert abs(np.median(acc_mlp) - np.median(acc_softmax)) < 0.03, "and not much be
 S_test = softmax_reg.predict_proba(split.X_test)
 predicted = S_test.argmax(axis=1)
 C = confusion_matrix(split.labels_test, predicted, K_DIGITS)
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 confusion_matrix_figure(C, title="softmax regression, test images")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -424,9 +426,7 @@ assert relative_error(fd_mlp, input_gradient(mlp, x, c, T_fit)) < 1e-7, (
 # Pick a test image: its $S$ against $y$, the loss, and $\frac{\partial Loss}{\partial x}$ as an $8 \times 8$ map. It opens on the most confident mistake, at the fitted $T$.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-DigitsExplorer(
-    softmax_reg, split.X_test, split.labels_test, T=round(T_fit, 2), index=n
-).widget
+DigitsExplorer(softmax_reg, split.X_test, split.labels_test, T=round(T_fit, 2), index=n).widget
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it

@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Present every notebook live in JupyterLab (jupyterlab-slideshow) at 1280x720; report what does not fit.
+
+    .venv/bin/python tools/measure_live_fit.py                      # every notebook in notebooks/
+    .venv/bin/python tools/measure_live_fit.py notebooks/03_*.ipynb # some of them (e.g. a draft)
+
+Starts a private JupyterLab (a copy of the notebooks in a temporary folder, the course's presenting
+settings from binder/overrides.json, nothing of yours read or written), opens each notebook in
+headless Chromium at a projector's 1280x720, selects its first cell, starts the deck (the toolbar's
+deck button, like "Start Deck") and steps with the deck's own next-fragment/next-slide buttons to
+the end. At every step it applies the checks of tools/measure_slide_fit.py to the cells on the
+slide: content below the bottom edge ("below"), a slide that needs scrolling ("scrolls"), a code
+block or printed output wider than its box ("pre-wide"), and a figure drawn so small that its text
+is under 12 px ("img-small-text"). Stored outputs are shown as saved (widgets from their saved
+state); ``--run`` runs every cell first, as an instructor would. Exit status 1 when a step does not fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import measure_slide_fit  # noqa: E402
+from measure_slide_fit import CHECKS_JS, FIGURE_TEXT_PT, MIN_TEXT_PX, ROOT, SCREEN  # noqa: E402
+
+SETTINGS = ROOT / "binder" / "overrides.json"  # the presenting settings, as on Binder and run.py lab
+
+MEASURE_LIVE_JS = (
+    "async ([textPt, minTextPx]) => {"
+    + CHECKS_JS
+    + """
+  const notebook = document.querySelector('.jp-Deck .jp-Notebook');
+  const shown = el => {
+    const cell = el.closest('.jp-Cell');
+    const on = c => ['jp-deck-mod-onscreen', 'jp-deck-mod-visible'].every(k => c.classList.contains(k));
+    if (!cell || !on(cell)) return false;
+    const st = getComputedStyle(el);
+    return st.visibility !== 'hidden' && st.display !== 'none';
+  };
+  // JupyterLab 4 scrolls the notebook in its windowed panel's outer box, older versions in the notebook.
+  const outer = notebook.querySelector('.jp-WindowedPanel-outer');
+  const scroller = outer && outer.scrollHeight > outer.clientHeight ? outer : notebook;
+  return await fitProblems(notebook, shown, scroller, textPt, minTextPx);
+}"""
+)
+STATE_JS = """() => {
+  const cells = [...document.querySelectorAll('.jp-Deck .jp-Notebook .jp-Cell')];
+  return {
+    active: cells.findIndex(c => c.classList.contains('jp-mod-active')),
+    onscreen: cells.flatMap((c, i) => c.classList.contains('jp-deck-mod-onscreen') ? [i] : []),
+  };
+}"""
+
+
+def slide_labels(notebook: Path) -> list[str]:
+    """For every cell, where it is in the deck: "slide 3.1 fragment 2" (reveal.js's h.v, from 0)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    labels, h, v, f, started = [], 0, 0, -1, False
+    for cell in cells:
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+        if kind not in ("skip", "notes"):
+            if not started:
+                started = True
+            elif kind == "slide":
+                h, v, f = h + 1, 0, -1
+            elif kind == "subslide":
+                v, f = v + 1, -1
+            elif kind == "fragment":
+                f += 1
+        labels.append(f"slide {h}.{v}" + (f" fragment {f}" if f >= 0 else ""))
+    return labels
+
+
+def _go(page) -> bool:
+    """One step forward with the deck's own buttons (next fragment/subslide, else next slide)."""
+    for direction in ("down", "forward"):
+        button = page.locator(f".jp-Deck-Remote .jp-deck-mod-direction-{direction}").first
+        if button.count() and "jp-mod-disabled" not in (button.get_attribute("class") or ""):
+            button.click()
+            return True
+    return False
+
+
+def run_all(page, timeout_s: float = 300) -> None:
+    """Restart the kernel and run every cell (what an instructor does before presenting)."""
+    page.locator(".jp-NotebookPanel [data-command='notebook:restart-run-all']").first.click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    page.wait_for_function(
+        """() => { const p = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]
+              .map(e => e.textContent.trim());
+              return p.length > 0 && p.every(t => /^\\[\\d+\\]:$/.test(t)); }""",
+        timeout=timeout_s * 1000,
+        polling=500,
+    )
+
+
+def measure_notebook(
+    context, url: str, notebook: Path, run: bool = False, shots: Path | None = None
+) -> tuple[int, list]:
+    """Present ``notebook`` (open at ``url``) from its first cell to its end.
+
+    Returns (number of steps, [(label, problems) for every step that does not fit]).
+    """
+    labels = slide_labels(notebook)
+    page = context.new_page()
+    page.set_viewport_size(SCREEN)
+    try:
+        page.goto(url)
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
+        page.wait_for_selector(".jp-NotebookPanel [data-command='deck:toggle']", timeout=30_000)
+        if run:
+            run_all(page)
+        # The deck starts at the active cell: make it the first one (cells re-render while the
+        # notebook settles, so retry).
+        for attempt in range(20):
+            try:
+                first = page.locator(".jp-NotebookPanel .jp-Cell").first
+                first.scroll_into_view_if_needed(timeout=2_000)
+                first.click(position={"x": 2, "y": 2}, timeout=2_000)
+                page.keyboard.press("Escape")
+                break
+            except Exception:
+                if attempt == 19:
+                    raise
+                page.wait_for_timeout(500)
+        page.locator(".jp-NotebookPanel [data-command='deck:toggle']").first.click()
+        page.locator(".jp-Deck-Remote").first.wait_for(timeout=15_000)
+        steps, bad, seen = 0, [], set()
+        while True:
+            page.wait_for_timeout(400)  # the deck fades cells in (0.1 s); MathJax typesets them
+            state = page.evaluate(STATE_JS)
+            key = (state["active"], tuple(state["onscreen"]))
+            if key in seen:
+                break
+            seen.add(key)
+            steps += 1
+            problems = page.evaluate(MEASURE_LIVE_JS, [FIGURE_TEXT_PT, MIN_TEXT_PX])
+            label = labels[state["active"]] if 0 <= state["active"] < len(labels) else "?"
+            label = f"{label} (cell {state['active']})"
+            if problems:
+                bad.append((label, problems))
+                if shots is not None:
+                    shots.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(shots / f"{notebook.stem}-cell{state['active']:03d}.png"))
+            before = state["active"]
+            if not _go(page):
+                break
+            with contextlib.suppress(Exception):
+                page.wait_for_function(
+                    "(before) => { const c = [...document.querySelectorAll('.jp-Deck .jp-Cell')];"
+                    " return c.findIndex(x => x.classList.contains('jp-mod-active'))"
+                    " !== before; }",
+                    arg=before,
+                    timeout=5_000,
+                )
+        stop = page.locator(".jp-deck-mod-stop").first
+        if stop.count():
+            stop.click()
+        return steps, bad
+    finally:
+        page.close()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(notebooks: list[Path], tmp: Path) -> Iterator[tuple[str, str]]:
+    """A private JupyterLab on a copy of ``notebooks`` in ``tmp``: yields (base URL, token)."""
+    root_dir = tmp / "root"
+    (root_dir / "notebooks").mkdir(parents=True)
+    for notebook in notebooks:
+        shutil.copy(notebook, root_dir / "notebooks" / notebook.name)
+    dirs = {
+        n: tmp / n for n in ("config", "data", "runtime", "settings", "workspaces", "app-settings", "ipython")
+    }
+    for d in dirs.values():
+        d.mkdir()
+    shutil.copy(SETTINGS, dirs["app-settings"] / "overrides.json")
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(dirs["config"]),
+        "JUPYTER_DATA_DIR": str(dirs["data"]),
+        "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
+        "JUPYTERLAB_SETTINGS_DIR": str(dirs["settings"]),
+        "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
+        "IPYTHONDIR": str(dirs["ipython"]),
+    }
+    env.pop("JUPYTER_PATH", None)
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    port, token = _free_port(), secrets.token_hex(16)
+    cmd = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root_dir}", f"--LabApp.app_settings_dir={dirs['app-settings']}",
+        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]  # fmt: skip
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = tmp / "jupyterlab.log"
+    with open(log, "wb") as log_file:
+        proc = subprocess.Popen(cmd, env=env, cwd=root_dir, stdout=log_file, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                request = urllib.request.Request(
+                    f"{url}/api/status", headers={"Authorization": f"token {token}"}
+                )
+                urllib.request.urlopen(request, timeout=10).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"JupyterLab did not answer within 90 s:\n{log.read_text()[-3000:]}"
+                    ) from None
+                time.sleep(0.25)
+        yield url, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def notebook_url(base: str, token: str, name: str) -> str:
+    return f"{base}/lab/tree/notebooks/{name}?reset&token={token}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)")
+    parser.add_argument("--run", action="store_true", help="restart the kernel and run all cells first")
+    parser.add_argument("--shots", type=Path, help="save a screenshot of every step that does not fit here")
+    args = parser.parse_args(argv)
+    notebooks = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    from browser_env import chromium
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="measure-live-") as tmp:
+        with (
+            serve(notebooks, Path(tmp) / "lab") as (base, token),
+            chromium(Path(tmp) / "profile", **SCREEN) as context,
+        ):
+            for notebook in notebooks:
+                started = time.monotonic()
+                results[notebook.name] = measure_notebook(
+                    context, notebook_url(base, token, notebook.name), notebook, args.run, args.shots
+                )
+                print(f"{notebook.name}: {time.monotonic() - started:.0f} s", file=sys.stderr)
+    print(measure_slide_fit.report(results, "presenting steps"))
+    return 1 if any(bad for _, bad in results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
