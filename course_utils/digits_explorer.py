@@ -104,7 +104,7 @@ class DigitsExplorer:
         for control in (self.image_slider, self.temperature):
             control.observe(self._on_change, names="value")
         controls = widgets.VBox([self.controls, self.loss_readout])
-        self.widget = widgets.VBox([widgets.HBox([controls, self.numbers]), self.image])
+        self.widget = widgets.VBox([widgets.HBox([controls, self.numbers]), self.image, self.image.carrier])
         self.widget.add_class("digits-explorer")
         self._on_change()
 
@@ -131,7 +131,7 @@ class DigitsExplorer:
                 f"({shown})<br>max |dLoss/dx| = {np.max(np.abs(self.grad_x)):.3g}"
             )
             self.numbers.value = self._numbers_html()
-            self.image.tooltip = self.describe()
+            self.image.describe_as(self.describe())
             self.image.value = png
             verdict = "right" if self.predicted == self.label else "wrong"
             self.controls.status = move_status(

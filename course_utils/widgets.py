@@ -25,6 +25,7 @@ loss with 4 decimals as ``Loss = 0.5108``; the whole explorers carry ``logits-ex
 
 from __future__ import annotations
 
+import html
 import threading
 
 import ipywidgets as widgets
@@ -99,19 +100,31 @@ def move_status(control, loss: float, extra: str = "") -> str:
 
 
 class DescribedImage(widgets.Image):
-    """An ``ipywidgets.Image`` whose ``tooltip`` is its text alternative (the ``<img title>``).
+    """An ``ipywidgets.Image`` with a text alternative: ``img.describe_as(text)``.
 
-    ipywidgets 8.1's front end sets an element's title from ``tooltip`` only after reading the
-    model's ``description``, which ``Image`` lacks: the view then fails to render at all ("Error
-    displaying widget"). An empty ``description`` lets it render with ``title`` = the tooltip,
-    which screen readers and axe-core take as the image's accessible name (an ``Image`` has no
-    ``alt``). The model stays an ``ImageModel``, so exported decks and the website show it as before.
+    The text goes to two places. ``tooltip``, the ``<img title>``, which screen readers and
+    axe-core take as the image's accessible name in JupyterLab and in exported decks (an ``Image``
+    has no ``alt``): ipywidgets 8.1's front end sets it only after reading the model's
+    ``description``, which ``Image`` lacks, and then fails to draw the image at all, so this one
+    carries an empty ``description``. And ``carrier``, a hidden ``HTML`` widget of class
+    ``widget-image-alt`` to be shown beside the image, whose text the website's script copies into
+    the image's ``alt``. The model stays an ``ImageModel``: decks and the website draw it as before.
     """
 
     description = traitlets.Unicode("").tag(sync=True)
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.carrier = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.carrier.add_class("widget-image-alt")
 
-def explorer_outputs(kind: str) -> tuple[widgets.HTML, widgets.HTML, widgets.Image]:
+    def describe_as(self, text: str) -> None:
+        """Set the text alternative (title, and the carrier's text for the website's alt)."""
+        self.tooltip = text
+        self.carrier.value = html.escape(text)
+
+
+def explorer_outputs(kind: str) -> tuple[widgets.HTML, widgets.HTML, DescribedImage]:
     """An explorer's loss readout, numbers table and picture, with the CSS classes the slides and
     the browser tests find them by: "loss-readout", "<kind>-numbers" and "<kind>-plot"."""
     loss_readout, numbers, image = widgets.HTML(), widgets.HTML(), DescribedImage(format="png")
@@ -214,7 +227,11 @@ class LogitsExplorer:
         for control in (*self.logit_sliders, self.true_class, self.temperature, self.smoothing):
             control.observe(self._on_change, names="value")
         self.widget = widgets.VBox(
-            [widgets.HBox([self.controls, widgets.VBox([self.loss_readout, self.numbers])]), self.image]
+            [
+                widgets.HBox([self.controls, widgets.VBox([self.loss_readout, self.numbers])]),
+                self.image,
+                self.image.carrier,
+            ]
         )
         self.widget.add_class("logits-explorer")
         self._on_change()
@@ -243,7 +260,7 @@ class LogitsExplorer:
             png = self._figure.render_png()
             self.loss_readout.value = f"<b>Loss</b> = {self.loss:.4f}"
             self.numbers.value = self._numbers_html()
-            self.image.tooltip = self.describe()
+            self.image.describe_as(self.describe())
             self.image.value = png
             self.controls.status = move_status(change["owner"] if change else None, self.loss)
 
@@ -360,7 +377,7 @@ class BackpropExplorer:
         # Sized for a projector (1280 x 720 presenting): controls and readout on the left, the
         # sample's numbers on the right (about 130 px together), the four panels in one row below.
         controls = widgets.VBox([self.controls, self.loss_readout])
-        self.widget = widgets.VBox([widgets.HBox([controls, self.numbers]), self.image])
+        self.widget = widgets.VBox([widgets.HBox([controls, self.numbers]), self.image, self.image.carrier])
         self.widget.add_class("backprop-explorer")
 
     # -- training ------------------------------------------------------------------------------
@@ -427,7 +444,7 @@ class BackpropExplorer:
             f"step {t}: <b>Loss</b> = {self.loss:.4f}, training accuracy {100 * self.accuracy:.1f} %"
         )
         self.numbers.value = self._numbers_html(n, label)
-        self.image.tooltip = self.describe()
+        self.image.describe_as(self.describe())
         self.image.value = png
 
     def describe(self) -> str:

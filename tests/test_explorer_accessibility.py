@@ -171,6 +171,11 @@ def test_the_picture_renders_with_its_title(ex):
     state = ex.image.get_state()
     assert state["_model_name"] == "ImageModel" and state["description"] == ""
     assert state["tooltip"] == ex.describe()
+    # the website's script copies the hidden carrier's text into the <img alt>
+    carrier = ex.image.carrier
+    assert "widget-image-alt" in carrier._dom_classes and carrier.layout.display == "none"
+    assert carrier.value == ex.describe().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert carrier in ex.widget.children
 
 
 def test_text_plain_of_an_explorer_is_the_same_on_every_run(ex, bx):
