@@ -19,12 +19,13 @@ import ipywidgets as widgets
 import numpy as np
 
 from ._checks import as_float_array, check_label_range, integer_labels, positive_int, positive_number
+from .controls import ControlPanel
 from .digits import SIDE, input_gradient
 from .digits_plots import DigitsFigure
 from .losses import cross_entropy_with_logits, one_hot
 from .network import MLP
 from .softmax import softmax
-from .widgets import explorer_outputs, temperature_slider
+from .widgets import explorer_outputs, move_status, temperature_slider
 
 
 class DigitsExplorer:
@@ -94,10 +95,16 @@ class DigitsExplorer:
         self.temperature = temperature_slider(round(T, 2), t_min, t_max, 0.01, layout)
         self.loss_readout, self.numbers, self.image = explorer_outputs("digits-explorer")
         self._figure = DigitsFigure(self.K, dpi=dpi)
+        self.controls = ControlPanel(
+            [(self.image_slider, "test image"), (self.temperature, "temperature T")],
+            label="DigitsExplorer controls",
+            layout=widgets.Layout(width="440px"),
+        )
+        self.controls.add_class("explorer-controls")
         for control in (self.image_slider, self.temperature):
             control.observe(self._on_change, names="value")
-        controls = widgets.VBox([self.image_slider, self.temperature, self.loss_readout])
-        self.widget = widgets.VBox([widgets.HBox([controls, self.numbers]), self.image])
+        controls = widgets.VBox([self.controls, self.loss_readout])
+        self.widget = widgets.VBox([widgets.HBox([controls, self.numbers]), self.image, self.image.carrier])
         self.widget.add_class("digits-explorer")
         self._on_change()
 
@@ -118,13 +125,33 @@ class DigitsExplorer:
             self._compute()
             self._figure.update(self.X[self.index], self.probs, self.labels_y, self.grad_x)
             png = self._figure.render_png()
-            verdict = "right" if self.predicted == self.label else "<b>wrong</b>"
+            shown = "right" if self.predicted == self.label else "<b>wrong</b>"
             self.loss_readout.value = (
                 f"<b>Loss</b> = {self.loss:.4f} &nbsp; true {self.label}, predicted {self.predicted} "
-                f"({verdict})<br>max |dLoss/dx| = {np.max(np.abs(self.grad_x)):.3g}"
+                f"({shown})<br>max |dLoss/dx| = {np.max(np.abs(self.grad_x)):.3g}"
             )
             self.numbers.value = self._numbers_html()
+            self.image.describe_as(self.describe())
             self.image.value = png
+            verdict = "right" if self.predicted == self.label else "wrong"
+            self.controls.status = move_status(
+                change["owner"] if change else None,
+                self.loss,
+                f"true {self.label}, predicted {self.predicted} ({verdict}), "
+                f"S at {self.label} {self.probs[self.label]:.3f}",
+            )
+
+    def describe(self) -> str:
+        """The picture in words, with the numbers it shows (its text alternative)."""
+        r, c = divmod(int(np.argmax(np.abs(self.grad_x))), SIDE)
+        top = int(np.argmax(self.probs))
+        return (
+            f"Test image {self.index}: an 8 by 8 handwritten {self.label}; bars of S over the digits 0 to "
+            f"{self.K - 1} (T = {float(self.temperature.value):.2f}) against y: "
+            f"S = {self.probs[self.label]:.3f} at the true digit {self.label}, largest S = "
+            f"{self.probs[top]:.3f} at digit {top}; loss {self.loss:.3f}; dLoss/dx as an 8 by 8 map, "
+            f"largest |dLoss/dx| = {np.max(np.abs(self.grad_x)):.3g} at row {r + 1}, column {c + 1}."
+        )
 
     def _numbers_html(self) -> str:
         """The three most probable digits with S_i, and S at the true digit (3 decimals)."""

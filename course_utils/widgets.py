@@ -10,20 +10,30 @@ explorers only wire sliders to them. Drawing is thread-safe by design: each figu
 once (no pyplot), callbacks move its artists and re-encode it as PNG bytes into an
 ``ipywidgets.Image``, so a callback on any thread produces a complete picture, never a blank one.
 
+The controls are shown by one :class:`~course_utils.controls.ControlPanel` per explorer: native
+``<input type="range">``, ``<select>`` and a play ``<button>``, each with a label and an accessible
+name, keyboard-operable, and a polite live region that says what the last move changed and the
+loss. The values live in ipywidgets slider and dropdown objects (``ex.temperature.value = 2``
+works and moves the page's control). The picture's text alternative (the Image's ``tooltip``,
+its ``title``) is ``ex.describe()``: the numbers it shows, rewritten after every move.
+
 DOM hooks for browser tests: the image widgets carry the CSS classes ``logits-explorer-plot`` and
 ``backprop-explorer-plot``; the loss readouts (HTML widgets) carry ``loss-readout`` and show the
 loss with 4 decimals as ``Loss = 0.5108``; the whole explorers carry ``logits-explorer`` and
-``backprop-explorer``.
+``backprop-explorer``; the control panels ``explorer-controls``.
 """
 
 from __future__ import annotations
 
+import html
 import threading
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from ._checks import each, integer, number, positive_int, positive_number
+from .controls import ControlPanel
 from .data import make_spirals
 from .losses import cross_entropy_with_logits_and_grad, one_hot
 from .network import MLP, TrainingRun, train
@@ -59,10 +69,65 @@ def temperature_slider(value: float, t_min: float, t_max: float, step: float, la
     )
 
 
-def explorer_outputs(kind: str) -> tuple[widgets.HTML, widgets.HTML, widgets.Image]:
+def _vector(values, decimals: int = 2) -> str:
+    """[0.10, 0.30, 0.60]: a vector for a sentence, with a real minus sign and no -0.00."""
+    return (
+        "["
+        + ", ".join(f"{round(float(v), decimals) + 0.0:.{decimals}f}" for v in values).replace("-", "\u2212")
+        + "]"
+    )
+
+
+def _shown(control) -> str:
+    """A control's value as its readout shows it: "class 3", "0.50", "12", "0.1"."""
+    if isinstance(control, widgets.Dropdown):
+        return str(control.label)
+    if isinstance(control, widgets.IntSlider):
+        return str(int(control.value))
+    if isinstance(control, widgets.FloatLogSlider):
+        return f"{float(control.value):.3g}"
+    decimals = int(control.readout_format.strip(".f")) if control.readout_format.endswith("f") else 2
+    return f"{float(control.value):.{decimals}f}".replace("-", "\u2212")
+
+
+def move_status(control, loss: float, extra: str = "") -> str:
+    """What the live region says after a move: the control, its new value and the loss.
+
+    ``move_status(z1_slider, 0.5098)`` -> ``"z1 = −1.79; loss 0.5098"`` (the loss with 4 decimals,
+    as the readout shows it); ``extra`` is appended after a semicolon."""
+    what = f"{control.description} = {_shown(control)}; " if control is not None else ""
+    return f"{what}loss {loss:.4f}" + (f"; {extra}" if extra else "")
+
+
+class DescribedImage(widgets.Image):
+    """An ``ipywidgets.Image`` with a text alternative: ``img.describe_as(text)``.
+
+    The text goes to two places. ``tooltip``, the ``<img title>``, which screen readers and
+    axe-core take as the image's accessible name in JupyterLab and in exported decks (an ``Image``
+    has no ``alt``): ipywidgets 8.1's front end sets it only after reading the model's
+    ``description``, which ``Image`` lacks, and then fails to draw the image at all, so this one
+    carries an empty ``description``. And ``carrier``, a hidden ``HTML`` widget of class
+    ``widget-image-alt`` to be shown beside the image, whose text the website's script copies into
+    the image's ``alt``. The model stays an ``ImageModel``: decks and the website draw it as before.
+    """
+
+    description = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.carrier = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.carrier.add_class("widget-image-alt")
+
+    def describe_as(self, text: str) -> None:
+        """Set the text alternative (title, and the carrier's text for the website's alt)."""
+        self.tooltip = text
+        self.carrier.value = html.escape(text)
+
+
+def explorer_outputs(kind: str) -> tuple[widgets.HTML, widgets.HTML, DescribedImage]:
     """An explorer's loss readout, numbers table and picture, with the CSS classes the slides and
     the browser tests find them by: "loss-readout", "<kind>-numbers" and "<kind>-plot"."""
-    loss_readout, numbers, image = widgets.HTML(), widgets.HTML(), widgets.Image(format="png")
+    loss_readout, numbers, image = widgets.HTML(), widgets.HTML(), DescribedImage(format="png")
     for widget, css in (
         (loss_readout, "loss-readout"),
         (numbers, f"{kind}-numbers"),
@@ -148,11 +213,25 @@ class LogitsExplorer:
         self.loss_readout, self.numbers, self.image = explorer_outputs("logits-explorer")
         self._figure = LogitsFigure(K, grad_limit=1.0 / t_min, jac_limit=0.25 / t_min, dpi=dpi)
 
+        self.controls = ControlPanel(
+            [(s, f"logit z{i + 1}") for i, s in enumerate(self.logit_sliders)]
+            + [
+                (self.true_class, "true class"),
+                (self.temperature, "temperature T"),
+                (self.smoothing, "label smoothing ε"),
+            ],
+            label="LogitsExplorer controls",
+            layout=widgets.Layout(width="340px"),
+        )
+        self.controls.add_class("explorer-controls")
         for control in (*self.logit_sliders, self.true_class, self.temperature, self.smoothing):
             control.observe(self._on_change, names="value")
-        controls = widgets.VBox([*self.logit_sliders, self.true_class, self.temperature, self.smoothing])
         self.widget = widgets.VBox(
-            [widgets.HBox([controls, widgets.VBox([self.loss_readout, self.numbers])]), self.image]
+            [
+                widgets.HBox([self.controls, widgets.VBox([self.loss_readout, self.numbers])]),
+                self.image,
+                self.image.carrier,
+            ]
         )
         self.widget.add_class("logits-explorer")
         self._on_change()
@@ -181,7 +260,21 @@ class LogitsExplorer:
             png = self._figure.render_png()
             self.loss_readout.value = f"<b>Loss</b> = {self.loss:.4f}"
             self.numbers.value = self._numbers_html()
+            self.image.describe_as(self.describe())
             self.image.value = png
+            self.controls.status = move_status(change["owner"] if change else None, self.loss)
+
+    def describe(self) -> str:
+        """The picture in words, with the numbers it shows (its text alternative)."""
+        k = int(np.argmax(np.abs(self.jacobian)))
+        i, j = divmod(k, self.K)
+        return (
+            f"Bars of S = {_vector(self.probs)} against y = {_vector(self.labels)} for true class "
+            f"{int(self.true_class.value) + 1} (T = {float(self.temperature.value):.2f}, "
+            f"ε = {float(self.smoothing.value):.2f}); loss {self.loss:.3f}; bars of dLoss/dz = "
+            f"{_vector(self.grad)}; the Jacobian dS/dz as a heat map, largest |dS{i + 1}/dz{j + 1}| = "
+            f"{abs(self.jacobian[i, j]):.2f}."
+        ).replace("-", "\u2212")
 
     def _numbers_html(self) -> str:
         """The shown vectors and the Jacobian as a small HTML table, 3 decimals."""
@@ -197,7 +290,7 @@ class LogitsExplorer:
 class BackpropExplorer:
     """Train ``MLP(sizes, seed)`` on the spirals by the four steps, then scrub through training.
 
-    Controls: ``step_slider`` (with a ``play`` button linked to it) picks the training step t;
+    Controls: ``step_slider`` (a play button in the panel steps it) picks the training step t;
     ``lr_slider`` (log scale) retrains from the same seed with another learning rate;
     ``sample_slider`` picks the sample whose logits, S, y and S - y are shown.
 
@@ -241,8 +334,6 @@ class BackpropExplorer:
         self.step_slider = widgets.IntSlider(
             value=0, min=0, max=steps, step=1, description="step", layout=widgets.Layout(width="420px")
         )
-        self.play = widgets.Play(value=0, min=0, max=steps, step=5, interval=60, description="play training")
-        widgets.jslink((self.play, "value"), (self.step_slider, "value"))
         self.lr_slider = widgets.FloatLogSlider(
             value=lr,
             base=10,
@@ -265,24 +356,28 @@ class BackpropExplorer:
         self._figure = BackpropFigure(
             self.X, self.labels, self.K, list(self._probe.params), grid_n=grid_n, dpi=dpi
         )
-        self.image = widgets.Image(format="png")
+        self.image = DescribedImage(format="png")
         self.image.add_class("backprop-explorer-plot")
 
+        self.controls = ControlPanel(
+            [
+                (self.step_slider, "training step"),
+                (self.lr_slider, "learning rate"),
+                (self.sample_slider, "sample"),
+            ],
+            label="BackpropExplorer controls",
+            play=(self.step_slider, 5, 60, "play training"),
+            layout=widgets.Layout(width="440px"),
+        )
+        self.controls.add_class("explorer-controls")
         self._retrain()
         self.step_slider.observe(self._on_step, names="value")
         self.sample_slider.observe(self._on_step, names="value")
         self.lr_slider.observe(self._on_lr, names="value")
         # Sized for a projector (1280 x 720 presenting): controls and readout on the left, the
         # sample's numbers on the right (about 130 px together), the four panels in one row below.
-        controls = widgets.VBox(
-            [
-                widgets.HBox([self.play, self.step_slider]),
-                self.lr_slider,
-                self.sample_slider,
-                self.loss_readout,
-            ]
-        )
-        self.widget = widgets.VBox([widgets.HBox([controls, self.numbers]), self.image])
+        controls = widgets.VBox([self.controls, self.loss_readout])
+        self.widget = widgets.VBox([widgets.HBox([controls, self.numbers]), self.image, self.image.carrier])
         self.widget.add_class("backprop-explorer")
 
     # -- training ------------------------------------------------------------------------------
@@ -298,10 +393,25 @@ class BackpropExplorer:
 
     def _on_lr(self, change=None) -> None:
         self._retrain()
+        self._announce(change)
 
     def _on_step(self, change=None) -> None:
         with self._lock:
             self._show()
+            self._announce(change)
+
+    def _announce(self, change) -> None:
+        """The live region's text after a move of the step, sample or learning-rate slider."""
+        owner = change["owner"] if change else None
+        t = int(self.step_slider.value)
+        if owner is self.sample_slider:
+            n = int(self.sample_slider.value)
+            extra = f"class {int(self.labels[n]) + 1}, S - y = {_vector(self.sample_grad)}"
+        else:
+            extra = f"training accuracy {100 * self.accuracy:.1f} %"
+        if owner is not self.step_slider:
+            extra = f"at step {t}, " + extra
+        self.controls.status = move_status(owner, self.loss, extra)
 
     # -- one step ------------------------------------------------------------------------------
 
@@ -334,7 +444,23 @@ class BackpropExplorer:
             f"step {t}: <b>Loss</b> = {self.loss:.4f}, training accuracy {100 * self.accuracy:.1f} %"
         )
         self.numbers.value = self._numbers_html(n, label)
+        self.image.describe_as(self.describe())
         self.image.value = png
+
+    def describe(self) -> str:
+        """The picture in words, with the numbers it shows (its text alternative)."""
+        t, n = int(self.step_slider.value), int(self.sample_slider.value)
+        norms = ", ".join(
+            f"{name} {v:.2f}" for name, v in zip(self._probe.params, self.grad_norms, strict=True)
+        )
+        return (
+            f"Training step {t} of {self.steps} at learning rate {float(self.lr_slider.value):.3g}: the mean "
+            f"cross-entropy loss curve, {self.history[0]:.3f} at step 0 and {self.loss:.3f} now; the "
+            f"decision regions of the {self.K} classes, training accuracy {100 * self.accuracy:.1f} %, "
+            f"sample #{n} (class {int(self.labels[n]) + 1}) ringed; gradient norms ||dLoss/dp||: {norms}; "
+            f"the sample's S = {_vector(self.sample_probs)}, y = {_vector(self.sample_labels)} and "
+            f"S - y = {_vector(self.sample_grad)}."
+        )
 
     def _numbers_html(self, n: int, label: int) -> str:
         rows = [

@@ -94,14 +94,15 @@ def test_computational_graph_alt_walks_the_graph_both_ways():
 
 
 def test_backprop_figure_fits_a_projected_slide():
-    """One row of four panels, 1116 px wide: JupyterLab's slideshow at 1280 x 720 shows the PNG at
-    its own size, so a point is a pixel on screen. Every text stays inside the picture, and no font is
+    """One row of four panels, 1036 px wide: JupyterLab's slideshow (1116 px for an output) and an
+    exported deck (1040 px) at 1280 x 720 both show the PNG at its own size, so a point is a pixel on
+    screen. Every text stays inside the picture, and no font is
     smaller than in the old 2 x 2 figure stretched to that width (ticks 16 px, titles 19 px)."""
     from course_utils.widgets import BackpropExplorer
 
     figure = BackpropExplorer(steps=5)._figure
     h, w = figure.render_rgba().shape[:2]
-    assert (w, h) == (1116, 388), "resize on purpose: see the BackpropFigure docstring"
+    assert (w, h) == (1036, 388), "resize on purpose: see the BackpropFigure docstring"
     axes = figure.fig.axes
     boxes = [ax.get_position() for ax in axes]
     assert len(axes) == 4, "loss, regions, gradient norms, sample"
@@ -122,10 +123,11 @@ def test_backprop_figure_fits_a_projected_slide():
 
 def test_logits_figure_is_as_tall_as_before_and_sharp_on_a_projected_slide():
     """Same 3.5 : 1 shape as the old 10.5 x 3 in figure (so the explorer keeps its height), drawn at
-    the 1116 px a 1280 x 720 slide shows it at; fonts no smaller than the old one stretched there."""
+    at most the 1040 px an exported 1280 x 720 deck has for an output, so it is never shrunk there;
+    fonts no smaller than the old one stretched to 1116 px."""
     figure = LogitsExplorer()._figure
     h, w = figure.render_rgba().shape[:2]
-    assert (w, h) == (1116, 318)
+    assert (w, h) == (1036, 318)
     renderer = figure.canvas.get_renderer()
     frame = figure.fig.bbox
     for ax in figure.fig.axes:  # the three panels and the colour bar

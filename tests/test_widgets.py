@@ -226,7 +226,9 @@ def test_backprop_contract(bx):
     assert isinstance(bx.step_slider, widgets.IntSlider) and isinstance(bx.lr_slider, widgets.FloatLogSlider)
     assert isinstance(bx.widget, widgets.Widget)
     assert bx.step_slider.max == bx.steps and len(bx.history) == bx.steps + 1
-    assert bx.play.max == bx.steps and isinstance(bx.play, widgets.Play)
+    play = bx.controls.controls[0]  # the panel's play button steps the step slider to its maximum
+    assert play["kind"] == "play" and bx.controls.control_for(bx.step_slider)["name"] == play["target"]
+    assert bx.controls.control_for(bx.step_slider)["max"] == bx.steps
     assert "backprop-explorer-plot" in bx.image._dom_classes
     assert "loss-readout" in bx.loss_readout._dom_classes
 

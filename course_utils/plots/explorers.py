@@ -25,11 +25,11 @@ class LogitsFigure(BlitFigure):
     ever needs redrawing. The numbers themselves are shown beside the figure as HTML (text
     rendering is most of matplotlib's cost per frame).
 
-    Sized like :class:`BackpropFigure` for a projector: 15.5 x 4.43 in at 72 dpi is 1116 x 318 px,
+    Sized like :class:`BackpropFigure` for a projector: 14.4 x 4.43 in at 72 dpi is 1036 x 318 px,
     shown at its own size when presenting at 1280 x 720 (fonts in points = pixels on screen).
     """
 
-    FIGSIZE = (15.5, 4.43)
+    FIGSIZE = (14.4, 4.43)
     TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 18, 15, 15, 14
 
     def __init__(self, K: int, grad_limit: float = 2.0, jac_limit: float = 0.5, dpi: int = 72) -> None:
@@ -84,16 +84,17 @@ class BackpropFigure(BlitFigure):
     norm of each parameter; one sample's S, y and S - y. (Step, loss and the sample's numbers are
     shown as HTML.)
 
-    Sized for a projector: 15.5 x 5.4 in at 72 dpi is 1116 x 388 px, the width JupyterLab's
-    slideshow gives an output at 1280 x 720, so the PNG is shown at its own size there (sharp text,
-    fonts in points = pixels on screen) and the explorer with its controls is about 520 px tall.
+    Sized for a projector: 14.4 x 5.4 in at 72 dpi is 1036 x 388 px, within the width an output
+    gets at 1280 x 720 both in JupyterLab's slideshow (1116 px) and in an exported reveal.js deck
+    (1040 px), so the PNG is shown at its own size in both (sharp text, fonts in points = pixels on
+    screen; at 1116 px the deck shrank it to 93 %) and the explorer with its controls is about 520 px tall.
     In a notebook the image shrinks to the cell's width with everything in proportion.
 
     :meth:`set_run` draws what stays fixed for one training run (axes limits, the whole loss curve
     in grey); :meth:`update` moves the dynamic artists to one step.
     """
 
-    FIGSIZE = (15.5, 5.4)
+    FIGSIZE = (14.4, 5.4)
     TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 20, 16.5, 16.5, 15
 
     def __init__(

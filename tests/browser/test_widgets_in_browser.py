@@ -10,7 +10,14 @@ then assert
   drawn from a slider callback on another thread it came out blank or half-drawn);
 - pressing an arrow key on a slider of an explorer changes its loss readout within 1 s, to the
   loss that Python computes for the settings the kernel now holds; the key-press-to-update
-  latency is printed.
+  latency is printed;
+- without a mouse: Tab walks an explorer's controls in their order, each with an accessible name;
+  arrow keys on a slider focused with Shift+Tab move it, and the polite live region then says the
+  kernel's new status (the loss, the moved value); the picture's text alternative is the
+  kernel's description of it; while ▶ plays the live region stays quiet, then says where it stopped;
+- axe-core (WCAG 2.1 A/AA) finds no serious or critical violation inside an explorer; what it
+  finds in JupyterLab's own page around it is printed and written to
+  ``test-artifacts/browser/axe-jupyterlab.json``, not failed on.
 
 The kernel is asked through a second client on its connection file (as ``jupyter console
 --existing`` would), so the test reads the exact slider values rather than rounded readouts.
@@ -40,6 +47,8 @@ PLOT_SELECTOR = "img.logits-explorer-plot, img.backprop-explorer-plot, img.widge
 VIEW_SELECTOR = (
     f'.jp-OutputArea-output:has(> .jupyter-widgets), .jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]'
 )
+# An explorer's sliders: the native range inputs of its control panel (course_utils.controls).
+SLIDER_SELECTOR = ".explorer-controls input[type=range]"
 LOSS_PATTERN = re.compile(r"Loss\s*=\s*(-?\d+(?:\.(\d+))?)", re.IGNORECASE)
 MAX_LATENCY_MS = 1000.0
 PROJECTOR = {"width": 1280, "height": 720}  # presenting must fit this: a lecture-hall projector
@@ -67,10 +76,12 @@ def _browser_state(model_id, rerender=False):
     if o is None:
         return {"found": False}
     state = {"found": True, "class": type(o).__name__}
-    sliders = [w for w in _walk(o.widget) if hasattr(w, "value") and type(w).__name__.endswith("Slider")]
+    panel = getattr(o, "controls", None)
+    shown = list(panel._widgets.values()) if panel is not None else list(_walk(o.widget))
+    sliders = [w for w in shown if hasattr(w, "value") and type(w).__name__.endswith("Slider")]
     state["settings"] = {f"{w.description or type(w).__name__}#{i}": float(w.value)
                          for i, w in enumerate(sliders)}
-    images = [w for w in _walk(o.widget) if type(w).__name__ == "Image"]
+    images = [w for w in _walk(o.widget) if type(w).__name__ in ("Image", "DescribedImage")]
     state["png"] = [_b64.b64encode(bytes(w.value)).decode() for w in images]
     redraw = getattr(o, "_on_change", None) or getattr(o, "_show", None)
     if rerender and redraw is not None:
@@ -78,6 +89,8 @@ def _browser_state(model_id, rerender=False):
             redraw()   # the same settings, drawn again on the kernel's main thread
         state["png_main_thread"] = [_b64.b64encode(bytes(w.value)).decode() for w in images]
     state["loss"] = float(o.loss) if hasattr(o, "loss") else None
+    state["status"] = panel.status if panel is not None else None
+    state["description"] = o.describe() if hasattr(o, "describe") else None
     if state["class"] == "LogitsExplorer":
         from course_utils import cross_entropy_with_logits, one_hot
         z = _np.array([s.value for s in o.logit_sliders], dtype=float)
@@ -291,13 +304,15 @@ def test_widgets_work_in_jupyterlab(widget_notebook: Path, lab, browser_context,
                 state = kernel.state(model_id)
                 plots = _check_plots(page, view, kernel, model_id, shots / f"{i:02d}", name)
                 readouts = view.locator(".loss-readout")
-                handles = view.locator(".widget-slider .noUi-handle")
+                handles = view.locator(SLIDER_SELECTOR)
                 if state.get("found") and readouts.count() and handles.count():
                     latencies.append(
                         _check_slider_keys(
                             page, view, kernel, model_id, state, plots, shots / f"{i:02d}", name
                         )
                     )
+                    _check_keyboard_and_live_region(page, view, kernel, model_id, name)
+                    _check_axe(page, view, i, name, artifacts)
                     presented += _check_presenting(page, view, shots / f"{i:02d}", name)
         finally:
             kernel.close()
@@ -381,7 +396,10 @@ def _check_plots(page, view, kernel: Kernel, model_id: str, prefix: Path, name: 
             f"kernel's main thread in {diff:.1%} of pixels (blank or half-drawn figure)"
         )
         assert any(differing_fraction(s, sent_b) < 0.005 for s in shown), (
-            f"{name}: plot {k} shown in the browser is not the kernel's current picture"
+            f"{name}: plot {k} shown in the browser is not the kernel's current picture (differing "
+            f"fractions {[round(differing_fraction(s, sent_b), 4) for s in shown]}, sizes "
+            f"{[_pixels(s).shape for s in shown]} against {_pixels(sent_b).shape}, "
+            f"settings {state['settings']})"
         )
     return shots
 
@@ -398,11 +416,11 @@ def _check_slider_keys(
 ) -> float:
     """Arrow keys on the first slider change the loss readout, within 1 s, to Python's value."""
     readout = view.locator(".loss-readout").first
-    handle = view.locator(".widget-slider .noUi-handle").first
+    handle = view.locator(SLIDER_SELECTOR).first
     handle.scroll_into_view_if_needed()
     img = view.locator("img").first
     old_src = img.get_attribute("src") if img.count() else None
-    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+    at_max = handle.evaluate("(el) => Number(el.value) >= Number(el.max)")
     key = "ArrowLeft" if at_max else "ArrowRight"
     page.evaluate(ARM_LATENCY_JS, readout.element_handle())
     handle.focus()
@@ -498,8 +516,8 @@ def _check_presenting(page, view, prefix: Path, name: str) -> int:
         )
         readout = view.locator(".loss-readout").first
         old = readout.text_content()
-        handle = view.locator(".widget-slider .noUi-handle").first
-        at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        handle = view.locator(SLIDER_SELECTOR).first
+        at_max = handle.evaluate("(el) => Number(el.value) >= Number(el.max)")
         handle.focus()
         page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
         page.wait_for_function(
@@ -513,6 +531,142 @@ def _check_presenting(page, view, prefix: Path, name: str) -> int:
             page.keyboard.press("Escape")
         page.set_viewport_size(full_size)
     return 1
+
+
+ACCESSIBLE_NAME_JS = """(el) => el.getAttribute('aria-label')
+    || (el.labels && el.labels.length ? el.labels[0].textContent : '') || el.textContent"""
+
+LIVE_WATCH_JS = """(el) => {
+  window.__liveChanges = [];
+  const obs = new MutationObserver(() => window.__liveChanges.push(el.textContent));
+  obs.observe(el, {subtree: true, childList: true, characterData: true});
+  window.__stopLiveWatch = () => { obs.disconnect(); return window.__liveChanges; };
+}"""
+
+
+def _settled(kernel: Kernel, model_id: str, timeout_s: float = 15) -> dict:
+    """The kernel's explorer state once two probes half a second apart agree (moves all handled)."""
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while True:
+        time.sleep(0.5)
+        state = kernel.state(model_id)
+        key = (state["settings"], state["status"], state["loss"])
+        if key == last:
+            return state
+        last = key
+        assert time.monotonic() < deadline, "the explorer kept changing"
+
+
+def _check_keyboard_and_live_region(page, view, kernel: Kernel, model_id: str, name: str) -> None:
+    """Tab order, accessible names, arrow keys on a slider focused by keyboard, the live region
+    saying the kernel's new status, the picture's text alternative, and a quiet live region
+    while ▶ plays."""
+    panel = view.locator(".explorer-controls").first
+    panel.scroll_into_view_if_needed()
+    controls = panel.locator("input, select, button")
+    n = controls.count()
+    order = [controls.nth(k).get_attribute("data-control") for k in range(n)]
+    for k in range(n):
+        accessible = controls.nth(k).evaluate(ACCESSIBLE_NAME_JS).strip()
+        assert accessible, f"{name}: control {order[k]} has no accessible name"
+    live = panel.locator('[role="status"][aria-live="polite"]')
+    assert live.count() == 1, f"{name}: the explorer has no polite live region"
+
+    # Tab walks the controls in order; Shift+Tab walks back to the first slider.
+    controls.first.focus()
+    visited = [page.evaluate("document.activeElement.dataset.control")]
+    for _ in range(n - 1):
+        page.keyboard.press("Tab")
+        visited.append(page.evaluate("document.activeElement.dataset.control"))
+    assert visited == order, f"{name}: Tab visits {visited}, the panel shows {order}"
+    first_slider = panel.locator("input[type=range]").first.get_attribute("data-control")
+    for _ in range(n):
+        if page.evaluate("document.activeElement.dataset.control") == first_slider:
+            break
+        page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.dataset.control") == first_slider, (
+        f"{name}: Shift+Tab did not reach the first slider"
+    )
+
+    before = _settled(kernel, model_id)
+    at_max = panel.locator("input[type=range]").first.evaluate("(el) => Number(el.value) >= Number(el.max)")
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+        time.sleep(0.05)
+    after = _settled(kernel, model_id)
+    assert after["settings"] != before["settings"], f"{name}: arrow keys did not move the focused slider"
+    assert after["status"] and f"loss {after['loss']:.4f}" in after["status"], after["status"]
+    page.wait_for_function(
+        "([el, text]) => el.textContent === text", arg=[live.element_handle(), after["status"]], timeout=5_000
+    )
+    img = view.locator("img").first
+    page.wait_for_function(
+        "([img, text]) => img.title === text", arg=[img.element_handle(), after["description"]], timeout=5_000
+    )
+    print(f"\n{name}: Tab order {visited}; live region says {after['status']!r}")
+
+    play = panel.locator("button[data-control=play]")
+    if play.count():
+        # Keyboard only: Shift+Tab back to the play button, Space starts, Space stops.
+        for _ in range(n):
+            if page.evaluate("document.activeElement.dataset.control") == "play":
+                break
+            page.keyboard.press("Shift+Tab")
+        start = _settled(kernel, model_id)
+        page.evaluate(LIVE_WATCH_JS, live.element_handle())
+        page.keyboard.press("Space")
+        page.wait_for_function("(b) => b.getAttribute('aria-pressed') === 'true'", arg=play.element_handle())
+        time.sleep(1.5)
+        during = page.evaluate("window.__liveChanges.slice()")
+        page.keyboard.press("Space")
+        stopped = _settled(kernel, model_id)
+        changes = page.evaluate("window.__stopLiveWatch()")
+        assert play.get_attribute("aria-pressed") == "false"
+        assert stopped["settings"] != start["settings"], f"{name}: ▶ did not move the step"
+        assert during == [], f"{name}: the live region spoke {len(during)} times while playing: {during}"
+        page.wait_for_function(
+            "([el, text]) => el.textContent === text",
+            arg=[live.element_handle(), stopped["status"]],
+            timeout=5_000,
+        )
+        print(
+            f"{name}: ▶ for 1.5 s: live region quiet while playing, then {stopped['status']!r} "
+            f"({len(changes)} updates)"
+        )
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _check_axe(page, view, i: int, name: str, artifacts: Path) -> None:
+    """axe-core over the explorer's output area (fails on serious/critical) and over the rest of
+    JupyterLab's page (reported only)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    view.evaluate(f"(el) => el.setAttribute('data-axe-scope', '{i}')")
+    scope = f'[data-axe-scope="{i}"]'
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+    axe = Axe()
+    inside = axe.run(page, context={"include": [[scope]]}, options=options).response
+    outside = axe.run(page, context={"exclude": [[".jp-OutputArea-output"]]}, options=options).response
+    bad = [
+        f"{v['id']} ({v['impact']}): {len(v['nodes'])} x {v['nodes'][0]['target']} {v['help']}"
+        for v in inside["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    report = {
+        "explorer": [(v["id"], v["impact"], len(v["nodes"])) for v in inside["violations"]],
+        "jupyterlab": [(v["id"], v["impact"], len(v["nodes"])) for v in outside["violations"]],
+        "explorer_passes": len(inside["passes"]),
+    }
+    with open(artifacts / "axe-jupyterlab.json", "a", encoding="utf-8") as f:
+        f.write(json.dumps({"notebook": name, "output": i, **report}) + "\n")
+    print(
+        f"{name}: axe (WCAG 2.1 A/AA) inside the explorer: {report['explorer'] or 'no violations'} "
+        f"({report['explorer_passes']} rules pass); JupyterLab around it: {report['jupyterlab']}"
+    )
+    assert not bad, f"{name}: axe finds in the explorer:\n" + "\n".join(bad)
 
 
 def test_pixel_checks_tell_blank_from_drawn() -> None:
