@@ -28,25 +28,9 @@ _spec.loader.exec_module(build_student)
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + [
     ROOT / "notebooks" / "source" / "05_exercises" / "05_exercises.ipynb"
 ]
-# Notebooks whose figures are still bare image/png outputs; each turns into a failure (strict
-# xfail) the day its figures become DescribedFigures, and its entry here is then removed.
-UNDESCRIBED: dict[str, str] = {}
 images_in = build_student.images_in
 alt_problem = build_student.alt_problem
 undescribed_figures = build_student.undescribed_figures
-
-
-def _marked(paths: list[Path]) -> list:
-    return [
-        pytest.param(
-            p,
-            id=p.name,
-            marks=[pytest.mark.xfail(strict=True, reason=UNDESCRIBED[p.name])]
-            if p.name in UNDESCRIBED
-            else [],
-        )
-        for p in paths
-    ]
 
 
 def test_alt_checker_knows_every_placeholder_the_figures_refuse():
@@ -83,7 +67,7 @@ def test_a_described_figure_passes_and_a_bare_png_does_not():
     assert undescribed_figures(nb, "nb") == ["nb cell 1: a bare image/png output"]
 
 
-@pytest.mark.parametrize("notebook", _marked(NOTEBOOKS))
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_figure_in_the_notebook_has_a_description(notebook: Path):
     problems = undescribed_figures(nbformat.read(notebook, as_version=4), notebook.name)
     assert not problems, "\n".join(problems)
@@ -95,7 +79,7 @@ def student_edition(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     return {p.name: p for p in build_student.build(out / "edition")}
 
 
-@pytest.mark.parametrize("notebook", _marked(build_student.teaching_notebooks()))
+@pytest.mark.parametrize("notebook", build_student.teaching_notebooks(), ids=lambda p: p.name)
 def test_every_figure_in_the_student_edition_has_a_description(notebook: Path, student_edition):
     edition = student_edition[notebook.name]
     problems = undescribed_figures(nbformat.read(edition, as_version=4), notebook.name)

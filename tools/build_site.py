@@ -171,6 +171,10 @@ def build(
             shutil.copy(font, site_root / folder / font.name)
     for folder, patterns in KEEP.items():
         prune(site_root / folder, patterns)
+    # The explorers' control panel is an anywidget: html-manager asks require.js for "anywidget"
+    # (anywidget.js next to the page) before its CDN; anywidget's wheel ships that AMD module.
+    anywidget_amd = Path(sys.prefix) / "share" / "jupyter" / "nbextensions" / "anywidget" / "index.js"
+    shutil.copy(anywidget_amd, site_root / "anywidget.js")
     (static / "mathjax2-shim.js").write_text(MATHJAX2_SHIM, encoding="utf-8")
     shutil.copy(WIDGET_A11Y, static / WIDGET_A11Y.name)
 

@@ -49,6 +49,9 @@ VENDOR = {
     "mathjax@2.7.9": "vendor/mathjax",
     "@jupyter-widgets/html-manager@1.0.7": "@jupyter-widgets/html-manager",
 }
+# The explorers' control panel is an anywidget; its wheel ships an AMD module (for the classic
+# notebook) that require.js loads as "anywidget" from next to the deck.
+ANYWIDGET_AMD = Path(sys.prefix) / "share" / "jupyter" / "nbextensions" / "anywidget" / "index.js"
 # nbconvert's template imports mermaid as an ES module; no notebook here draws a mermaid diagram,
 # so an offline deck gets a do-nothing module instead of a request to a CDN.
 MERMAID_STUB = "data:text/javascript,export default {initialize() {}};"
@@ -135,6 +138,8 @@ def vendor(out: Path) -> None:
     dist = out / "@jupyter-widgets" / "html-manager" / "dist"
     for font in (*dist.glob("*.woff2"), *dist.glob("*.woff"), *dist.glob("*.ttf"), *dist.glob("*.eot")):
         shutil.copy(font, out / "@jupyter-widgets" / font.name)
+    # html-manager asks require.js for "anywidget" (anywidget.js here) before it tries a CDN.
+    shutil.copy(ANYWIDGET_AMD, out / "anywidget.js")
 
 
 def exporter(offline: bool) -> SlidesExporter:
@@ -169,6 +174,12 @@ def _insert_before_last(text: str, marker: str, insert: str) -> str:
     return text[:at] + insert + text[at:]
 
 
+# Names the widget snapshots' controls and gives an explorer's picture its description as alt text
+# (the website loads the same file): the widget renderer draws them without.
+WIDGET_A11Y = Path(__file__).resolve().parent / "widget_a11y.js"
+WIDGET_A11Y_SCRIPT = f"<script>\n{WIDGET_A11Y.read_text(encoding='utf-8')}</script>\n"
+
+
 def export(paths: list[Path], out: Path = OUT, offline: bool = False) -> list[Path]:
     """Write one deck per notebook into ``out``; return the deck paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -181,7 +192,7 @@ def export(paths: list[Path], out: Path = OUT, offline: bool = False) -> list[Pa
             nbformat.read(path, as_version=4), resources={"metadata": {"name": path.stem}}
         )
         deck = deck_path(path, out)
-        body = body.replace("</head>", DECK_STYLE + "</head>", 1)
+        body = body.replace("</head>", DECK_STYLE + WIDGET_A11Y_SCRIPT + "</head>", 1)
         body = _insert_before_last(body, "</html>", relayout_script(slides))
         deck.write_text(body, encoding="utf-8")
         decks.append(deck)

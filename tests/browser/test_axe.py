@@ -51,38 +51,6 @@ SITE_PAGES = ["index.html", "intro.html"] + [
 ]
 DECKS = export_slides.notebooks()
 
-# What is still wrong, page by page; each strict xfail turns into a failure once it is fixed.
-EXPLORER_IMAGE = (
-    "the explorer's snapshot <img> has no alt: the explorer must put the description of its plot "
-    "in an HTML widget of class widget-image-alt beside the image (tools/widget_a11y.js copies it "
-    "into the alt; an Image widget with a tooltip is not drawn at all by the widget renderer)"
-)
-BARE_FIGURES = "figures are bare image/png outputs (alt is a file name or nbconvert's placeholder)"
-DECK_WIDGETS = (
-    "tools/export_slides.py must add tools/widget_a11y.js to every deck (the slider handles and "
-    "the play/stop/repeat buttons of the snapshot have no accessible name), and " + EXPLORER_IMAGE
-)
-SITE_AXE_XFAIL = {
-    "03_cross_entropy_gradient.html": EXPLORER_IMAGE,
-    "04_backpropagation.html": EXPLORER_IMAGE,
-    "06_real_data_digits.html": EXPLORER_IMAGE,
-}
-SITE_ALT_XFAIL = {
-    "03_cross_entropy_gradient.html": EXPLORER_IMAGE,
-    "04_backpropagation.html": f"{BARE_FIGURES}; {EXPLORER_IMAGE}",
-    "06_real_data_digits.html": f"{BARE_FIGURES}; {EXPLORER_IMAGE}",
-}
-DECK_AXE_XFAIL = {
-    "03_cross_entropy_gradient.ipynb": DECK_WIDGETS,
-    "04_backpropagation.ipynb": DECK_WIDGETS,
-    "06_real_data_digits.ipynb": DECK_WIDGETS,
-}
-DECK_ALT_XFAIL = {
-    "03_cross_entropy_gradient.ipynb": EXPLORER_IMAGE,
-    "04_backpropagation.ipynb": f"{BARE_FIGURES}; {EXPLORER_IMAGE}",
-    "06_real_data_digits.ipynb": f"{BARE_FIGURES}; {EXPLORER_IMAGE}",
-}
-
 IMAGES_JS = """() => [...document.images].map(img => {
   const attrs = {src: (img.getAttribute('src') || '').slice(0, 80)};
   for (const name of ['alt', 'role', 'aria-hidden']) {
@@ -105,19 +73,6 @@ DECK_SLIDES = {
     "widget": ".reveal .slides img.widget-image",
     "formula": ".reveal .slides .MathJax_CHTML",
 }
-
-
-def _params(names: list[str], xfails: dict[str, str], ids=None) -> list:
-    return [
-        pytest.param(
-            name,
-            id=ids(name) if ids else str(name),
-            marks=[pytest.mark.xfail(strict=True, reason=xfails[key])]
-            if (key := getattr(name, "name", name)) in xfails
-            else [],
-        )
-        for name in names
-    ]
 
 
 def run_axe(page, where: str, out: Path) -> list[str]:
@@ -207,7 +162,7 @@ def go_to_slide(page, where: list[int]) -> None:
     )
 
 
-@pytest.mark.parametrize("name", _params(SITE_PAGES, SITE_AXE_XFAIL))
+@pytest.mark.parametrize("name", SITE_PAGES)
 def test_site_page_has_no_serious_axe_violation(name: str, site: Path, browser, artifacts: Path) -> None:
     page, blocked, errors = open_site_page(browser, site, name)
     try:
@@ -221,7 +176,7 @@ def test_site_page_has_no_serious_axe_violation(name: str, site: Path, browser, 
         page.close()
 
 
-@pytest.mark.parametrize("name", _params(SITE_PAGES, SITE_ALT_XFAIL))
+@pytest.mark.parametrize("name", SITE_PAGES)
 def test_site_page_images_have_descriptions(name: str, site: Path, browser) -> None:
     page, _, _ = open_site_page(browser, site, name)
     try:
@@ -231,13 +186,16 @@ def test_site_page_images_have_descriptions(name: str, site: Path, browser) -> N
         page.close()
 
 
-@pytest.mark.parametrize("notebook", _params(DECKS, DECK_AXE_XFAIL, ids=lambda p: p.name))
+@pytest.mark.parametrize("notebook", DECKS, ids=lambda p: p.name)
 def test_deck_has_no_serious_axe_violation(notebook: Path, decks, browser, artifacts: Path) -> None:
     deck = decks[export_slides.deck_path(notebook, Path()).name]
     page, blocked, errors = open_deck(browser, deck)
     out = artifacts / "axe" / "slides"
     try:
         found = run_axe(page, f"{deck.name} title", out / f"{notebook.stem}-title.json")
+        if page.locator(".MathJax_CHTML, .MathJax").count():
+            # MathJax 2's assistive MathML (on by default) is what a screen reader reads of a formula.
+            assert page.locator(".MJX_Assistive_MathML math").count() > 0, f"{deck.name}: no assistive MathML"
         for what, selector in DECK_SLIDES.items():
             where = page.evaluate(SLIDE_OF_JS, selector)
             if where is None:
@@ -254,7 +212,7 @@ def test_deck_has_no_serious_axe_violation(notebook: Path, decks, browser, artif
         page.close()
 
 
-@pytest.mark.parametrize("notebook", _params(DECKS, DECK_ALT_XFAIL, ids=lambda p: p.name))
+@pytest.mark.parametrize("notebook", DECKS, ids=lambda p: p.name)
 def test_deck_images_have_descriptions(notebook: Path, decks, browser) -> None:
     deck = decks[export_slides.deck_path(notebook, Path()).name]
     page, _, _ = open_deck(browser, deck)
