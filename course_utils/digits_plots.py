@@ -22,6 +22,9 @@ from .plots import S_COLOR, Y_COLOR, BlitFigure, DescribedFigure, freeze_layout
 
 # One colour per reliability curve, the same in every figure (Okabe-Ito).
 CURVE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+# A second cue beside the colour, so the reliability curves stay apart without it.
+CURVE_MARKERS = ("o", "s", "^", "D")
+CURVE_LINESTYLES = ("-", "-.", ":", (0, (5, 1, 1, 1)))
 # Every static figure at 100 dpi, whatever the backend's default: a point is 100/72 px.
 DPI = 100
 
@@ -133,17 +136,21 @@ def reliability_figure(curves: Mapping[str, Reliability], title: str = "") -> De
     """Reliability diagram: accuracy against mean confidence per bin, one line per named curve.
 
     The dashed diagonal is perfect calibration; below it the model is overconfident, above it
-    underconfident. Marker area grows with the number of samples in the bin. The legend gives each
+    underconfident. Each curve has its own colour, marker and line style; marker area grows with
+    the number of samples in the bin. The legend gives each
     curve's ECE; the alt text gives it too, with the samples and the share of them in bins above
     the diagonal (accuracy > confidence) and below it.
     """
     if not curves:
         raise ValueError("curves must name at least one Reliability")
+    if len(curves) > len(CURVE_COLORS):
+        raise ValueError(f"curves: at most {len(CURVE_COLORS)} (one colour, marker and line style each)")
     fig = DescribedFigure(figsize=(7.4, 3.8), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     ax.plot([0, 1], [0, 1], "--", color="0.5", lw=1, label="calibrated")
     described = []
-    for (name, rel), color in zip(curves.items(), CURVE_COLORS, strict=False):
+    styles = zip(CURVE_COLORS, CURVE_MARKERS, CURVE_LINESTYLES, strict=True)
+    for (name, rel), (color, marker, linestyle) in zip(curves.items(), styles, strict=False):
         if not isinstance(rel, Reliability):
             raise TypeError(f"curves[{name!r}] must be a Reliability, got {type(rel).__name__}")
         filled = rel.counts > 0
@@ -151,7 +158,7 @@ def reliability_figure(curves: Mapping[str, Reliability], title: str = "") -> De
         ax.plot(
             rel.confidence[filled],
             rel.accuracy[filled],
-            "-",
+            linestyle=linestyle,
             color=color,
             lw=2,
             label=f"{name}\n(ECE {100 * rel.ece:.1f} %)",
@@ -161,6 +168,7 @@ def reliability_figure(curves: Mapping[str, Reliability], title: str = "") -> De
             rel.accuracy[filled],
             s=20 + 600 * rel.counts[filled] / total,
             color=color,
+            marker=marker,
             edgecolors="black",
             linewidths=0.5,
             zorder=3,

@@ -486,3 +486,18 @@ def test_explorer_rejects_bad_arguments(trained):
         DigitsExplorer(net, X, y, T=10.0)
     with pytest.raises(ValueError, match="index"):
         DigitsExplorer(net, X, y, index=len(y))
+
+
+def test_reliability_curves_differ_by_marker_and_line_style_not_colour_alone():
+    rng = np.random.default_rng(1)
+    S = rng.dirichlet(np.ones(3), size=200)
+    labels = rng.integers(0, 3, size=200)
+    rel = reliability(S, labels)
+    fig = reliability_figure({"a": rel, "b": rel})
+    ax = fig.axes[0]
+    styles = [line.get_linestyle() for line in ax.lines[1:]]  # lines[0]: the calibrated diagonal
+    assert len(set(styles)) == 2
+    markers = {tuple(map(tuple, c.get_paths()[0].vertices.round(3))) for c in ax.collections}
+    assert len(markers) == 2
+    with pytest.raises(ValueError, match="curves"):
+        reliability_figure({str(i): rel for i in range(5)})

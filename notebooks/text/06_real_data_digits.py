@@ -365,7 +365,7 @@ assert rel_pooled["T fitted per seed"].ece < 0.7 * rel_pooled["T = 1"].ece
 reliability_figure(rel_pooled, title="five seeds' test images (1,795)")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Blue ($T = 1$) runs above the dashed diagonal: underconfident. Orange (fitted $T$) runs close to it, except in a few sparse low-confidence bins; the legend gives both ECEs. Same predictions, more honest probabilities.
+# Blue circles on a solid line ($T = 1$) run above the dashed diagonal: underconfident. Orange squares on a dash-dot line (fitted $T$) run close to it, except in a few sparse low-confidence bins; the legend gives both ECEs. Same predictions, more honest probabilities.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Temperature scaling (Guo et al., 2017) is usually needed the other way round: big networks trained long are overconfident and get T > 1. This short-trained linear model is underconfident and gets T < 1; the same one-parameter fix works both ways. Stress: T is fitted on validation data, and the test numbers only check it.
@@ -423,7 +423,7 @@ assert relative_error(fd_mlp, input_gradient(mlp, x, c, T_fit)) < 1e-7, (
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try it: the digits explorer
 #
-# Pick a test image: its $S$ against $y$, the loss, and $\frac{\partial Loss}{\partial x}$ as an $8 \times 8$ map. It opens on the most confident mistake, at the fitted $T$.
+# Pick a test image: its $S$ against $y$, the loss, and $\frac{\partial Loss}{\partial x}$ as an $8 \times 8$ map.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 DigitsExplorer(softmax_reg, split.X_test, split.labels_test, T=round(T_fit, 2), index=n).widget
@@ -431,7 +431,7 @@ DigitsExplorer(softmax_reg, split.X_test, split.labels_test, T=round(T_fit, 2), 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it
 #
-# Left: the image; middle: $S$ (blue) against $y$ (orange); right: $\frac{\partial Loss}{\partial x}$ divided by its largest magnitude (red: darker ink there raises the loss; blue: lowers it).
+# It opens on the most confident mistake, at the fitted $T$. Left: the image; middle: $S$ (blue, the left bar of each pair) against $y$ (orange, the right bar); right: $\frac{\partial Loss}{\partial x}$ divided by its largest magnitude (red: darker ink there raises the loss; blue: lowers it).
 #
 # - On a confident, correct image the loss and the map fade to almost nothing: $S - y \approx 0$.
 # - On a mistake, does the map look like the strokes of the true digit (blue) and of the wrong one (red)?
