@@ -1,0 +1,103 @@
+"""Every slide fits a 1280x720 projector: in the exported decks and while presenting live.
+
+(a) Exports every notebook with ``tools/export_slides.py --offline`` and steps through every slide
+    and fragment of each deck in Chromium at 1280x720 with the network blocked
+    (``tools/measure_slide_fit.py``).
+(b) Opens every notebook in JupyterLab with the course's presenting settings
+    (binder/overrides.json), starts jupyterlab-slideshow's deck at the first cell and steps with the
+    deck's own buttons to the end (``tools/measure_live_fit.py``).
+
+A slide state fails when content runs below the bottom edge (or above the top), when the slide needs
+scrolling, when a code block or printed output is wider than its box, or when a figure is drawn
+so much smaller than its natural size that its text is under 12 px. The failure lists every
+failing slide of the notebook. The same measurements from the command line, for authors:
+``tools/measure_slide_fit.py`` and ``tools/measure_live_fit.py``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from browser_env import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, chromium, chromium_missing, skip_or_fail
+
+pytestmark = pytest.mark.browser
+
+
+def _tool(name: str):
+    sys.path.insert(0, str(ROOT / "tools"))
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+export_slides = _tool("export_slides")
+measure_slide_fit = _tool("measure_slide_fit")
+measure_live_fit = _tool("measure_live_fit")
+NOTEBOOKS = export_slides.notebooks()
+SCREEN = measure_slide_fit.SCREEN
+
+
+def _message(where: str, steps: int, bad: list, what: str) -> str:
+    lines = [f"{where}: {len(bad)} of {steps} {what} do not fit {SCREEN['width']}x{SCREEN['height']}:"]
+    lines += [f"  {state}: {problems}" for state, problems in bad]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def exported_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    reason = chromium_missing()
+    if reason:
+        skip_or_fail(reason)
+    if shutil.which("npm") is None:
+        skip_or_fail("npm (Node.js) not found: the offline export fetches reveal.js and MathJax with it")
+    out = tmp_path_factory.mktemp("slides-fit")
+    return {deck.name: deck for deck in export_slides.export(NOTEBOOKS, out, offline=True)}
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_exported_deck_fits_the_projector(notebook: Path, exported_decks: dict[str, Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    deck = exported_decks[export_slides.deck_path(notebook, Path()).name]
+    started = time.monotonic()
+    # A browser of its own (playwright allows one sync session at a time; the live tests open theirs).
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            states, bad = measure_slide_fit.measure(deck, browser)
+        finally:
+            browser.close()
+    print(f"\n{deck.name}: {states} slide states, {len(bad)} do not fit ({time.monotonic() - started:.0f} s)")
+    assert states > 0, f"{deck.name}: no slide measured"
+    assert not bad, _message(deck.name, states, bad, "slide states (h, v, fragment)")
+
+
+@pytest.fixture(scope="module")
+def projector_context(lab, tmp_path_factory: pytest.TempPathFactory):
+    """A headless Chromium at 1280x720 for presenting (after the JupyterLab server is up)."""
+    with chromium(
+        tmp_path_factory.mktemp("chromium-profile-deck-fit"), SCREEN["width"], SCREEN["height"]
+    ) as c:
+        yield c
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_live_deck_fits_the_projector(notebook: Path, lab, projector_context) -> None:
+    started = time.monotonic()
+    steps, bad = measure_live_fit.measure_notebook(
+        projector_context,
+        lab.notebook_url(f"notebooks/{notebook.name}"),
+        notebook,
+        shots=ARTIFACTS / "deck-fit",
+    )
+    print(
+        f"\n{notebook.name} live: {steps} steps, {len(bad)} do not fit ({time.monotonic() - started:.0f} s)"
+    )
+    assert steps > 1, f"{notebook.name}: the deck did not step through the notebook"
+    assert not bad, _message(f"{notebook.name} presented live", steps, bad, "steps")
