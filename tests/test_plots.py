@@ -192,10 +192,27 @@ def static_figures():
     }
 
 
-@pytest.mark.parametrize("name", ["network", "graph", "regions", "timing", "loss"])
+def lesson_figures():
+    """Notebooks 01-03's figures, drawn with the notebooks' own arguments."""
+    from course_utils.plots import (
+        gradient_step_figure,
+        jacobian_heatmaps_figure,
+        logits_probabilities_figure,
+        loss_curve_figure,
+    )
+
+    return {
+        "logits": logits_probabilities_figure([2.0, 1.0, 0.1]),
+        "loss curve": loss_curve_figure({0.05: "confident and wrong", 0.6: "the example", 0.9: "right"}),
+        "jacobian": jacobian_heatmaps_figure({"uncertain": [0.5, 0.2, 0.0], "confident": [6.0, 0.0, 0.0]}),
+        "gradient step": gradient_step_figure([0.1, 0.3, 0.6], [0, 0, 1]),
+    }
+
+
+@pytest.mark.parametrize("name", ["network", "graph", "regions", "timing", "loss"] + list(lesson_figures()))
 def test_static_figures_fit_a_slide_and_their_smallest_text_is_12_px(name):
-    fig = static_figures()[name]
-    assert isinstance(fig, DescribedFigure) and fig.dpi == 100
+    fig = {**static_figures(), **lesson_figures()}[name]
+    assert isinstance(fig, DescribedFigure)
     width, height = png_size(fig)
     assert width <= SLIDE_WIDTH_PX and height <= 480, (width, height)
     size, text = min(drawn_text_px(fig))
