@@ -51,6 +51,10 @@ Open the notebooks in order, run them top to bottom (*Run → Run All Cells*) an
 | --- | --- |
 {rows}
 
+Every figure has a text description that screen readers read, and the explorers work with the
+keyboard alone: Tab moves between their controls, the arrow keys move a slider, Space starts and
+stops ▶, and a screen reader hears the new loss after each move.
+
 Setting up on your own machine (Python 3.11): `python3 -m venv .venv`, then
 `.venv/bin/pip install -r requirements.txt` and `.venv/bin/pip install --no-deps -e .`, then
 `.venv/bin/jupyter lab notebooks`.
