@@ -4,8 +4,9 @@
     and fragment of each deck in Chromium at 1280x720 with the network blocked
     (``tools/measure_slide_fit.py``).
 (b) Opens every notebook in JupyterLab with the course's presenting settings
-    (binder/overrides.json), starts jupyterlab-slideshow's deck at the first cell and steps with the
-    deck's own buttons to the end (``tools/measure_live_fit.py``).
+    (binder/overrides.json), runs every cell first where the notebook shows an explorer (so the
+    live widget, not its stored snapshot, is on the slide), starts jupyterlab-slideshow's deck at
+    the first cell and steps with the deck's own buttons to the end (``tools/measure_live_fit.py``).
 
 A slide state fails when content runs below the bottom edge (or above the top), when the slide needs
 scrolling, when a code block or printed output is wider than its box, or when a figure is drawn
@@ -87,6 +88,26 @@ def projector_context(lab, tmp_path_factory: pytest.TempPathFactory):
         yield c
 
 
+def shows_a_widget(notebook: Path) -> bool:
+    """Whether a stored output of ``notebook`` is a widget (an explorer)."""
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    return any(
+        "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+        for cell in cells
+        for output in cell.get("outputs", [])
+    )
+
+
+def test_the_explorer_notebooks_are_presented_live_with_their_kernel_running() -> None:
+    assert [p.name for p in NOTEBOOKS if shows_a_widget(p)] == [
+        "03_cross_entropy_gradient.ipynb",
+        "04_backpropagation.ipynb",
+        "06_real_data_digits.ipynb",
+    ]
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_live_deck_fits_the_projector(notebook: Path, lab, projector_context) -> None:
     started = time.monotonic()
@@ -94,6 +115,7 @@ def test_live_deck_fits_the_projector(notebook: Path, lab, projector_context) ->
         projector_context,
         lab.notebook_url(f"notebooks/{notebook.name}"),
         notebook,
+        run=shows_a_widget(notebook),
         shots=ARTIFACTS / "deck-fit",
     )
     print(
