@@ -53,6 +53,7 @@ __all__ = [
     "lambdify_matrix",
     "equation",
     "aligned_equation",
+    "entry_equations",
     "chain_rule_equation",
 ]
 
@@ -304,6 +305,22 @@ def equation(lhs: str, *rhs) -> object:
 
     parts = [lhs] + [r if isinstance(r, str) else sp.latex(r) for r in rhs]
     return Math(" = ".join(parts))
+
+
+def entry_equations(name: str, column) -> object:
+    """IPython Math object with one line per entry of a SymPy column: ``name_i = column[i]``.
+
+    Each entry is typeset at full display size (LaTeX ``aligned``); inside a matrix, fractions are
+    set in small text style, too small to read on a projector. ``name`` is LaTeX, ``i`` counts from 1.
+    """
+    from IPython.display import Math
+
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a LaTeX str, got {type(name).__name__}")
+    if not isinstance(column, sp.MatrixBase) or column.shape[1] != 1 or column.shape[0] == 0:
+        raise ValueError(f"column must be a non-empty SymPy column (n x 1), got {column!r}")
+    lines = [f"{name}_{{{i}}} &= {sp.latex(entry)}" for i, entry in enumerate(column, start=1)]
+    return Math(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}")
 
 
 def aligned_equation(lhs: str, *rhs) -> object:

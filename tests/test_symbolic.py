@@ -236,3 +236,18 @@ def test_chain_rule_equation_shows_row_column_product_and_slide_expression():
     assert len(chain_rule_equation(2, S, y).data.split(r" \\ ")) == 2
     with pytest.raises(ValueError, match="between 1 and K"):
         chain_rule_equation(4, S, y)
+
+
+def test_entry_equations_put_each_entry_on_its_own_full_size_line():
+    from course_utils.symbolic import entry_equations
+
+    z = logit_symbols(3)
+    shown = entry_equations("S", softmax_sym(z)).data
+    assert shown.startswith(r"\begin{aligned}") and shown.endswith(r"\end{aligned}")
+    lines = shown.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r" \\ ")
+    assert [line.split(" &= ")[0] for line in lines] == ["S_{1}", "S_{2}", "S_{3}"]
+    assert sp.latex(softmax_sym(z)[1]) in lines[1]
+    with pytest.raises(ValueError, match="column"):
+        entry_equations("S", sp.Matrix([[1, 2]]))
+    with pytest.raises(TypeError, match="name"):
+        entry_equations(3, softmax_sym(z))

@@ -45,6 +45,7 @@ from course_utils.plots import jacobian_heatmaps_figure  # the Jacobian as signe
 
 # SymPy helpers: each returns a symbol, an expression or a matrix that you can display
 from course_utils.symbolic import (
+    entry_equations,  # "name_i = entry" for each entry of a column, one per line
     equation,  # "lhs = expression" rendered as LaTeX
     evaluate_general,  # a general-K formula evaluated for given K, indices and numbers -> float
     general_softmax,  # S_i = e^{z_i} / sum_k e^{z_k} with a symbolic K
@@ -98,7 +99,7 @@ np.set_printoptions(precision=4, suppress=True)
 # %% slideshow={"slide_type": "fragment"}
 z = logit_symbols(3)  # z1, z2, z3
 S_of_z = softmax_sym(z)  # a 3 x 1 column of expressions in z
-display(equation("S", S_of_z))
+display(entry_equations("S", S_of_z))  # one line per S_i
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### `Matrix.jacobian` does the calculus
