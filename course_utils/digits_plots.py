@@ -82,7 +82,8 @@ def confusion_matrix_figure(C, title: str = "", top: int = 3) -> DescribedFigure
     """C (K, K) counts as a heat map with each count written in its cell; rows = true class.
 
     C[i, j] = how many samples of class i were predicted as j. The alt text gives the total, the
-    correct count (the trace) and the ``top`` largest off-diagonal counts, the biggest confusions.
+    correct count (the trace) and the ``top`` largest off-diagonal counts, the biggest confusions
+    (with every confusion tied with the last of them).
     """
     C = np.asarray(C)
     if C.ndim != 2 or C.shape[0] != C.shape[1] or not np.issubdtype(C.dtype, np.integer):
@@ -119,7 +120,9 @@ def confusion_matrix_figure(C, title: str = "", top: int = 3) -> DescribedFigure
 
     total, right = int(C.sum()), int(np.trace(C))
     errors = np.where(np.eye(K, dtype=bool), 0, C)
-    order = sorted((-int(errors[i, j]), i, j) for i in range(K) for j in range(K) if errors[i, j])[:top]
+    order = sorted((-int(errors[i, j]), i, j) for i in range(K) for j in range(K) if errors[i, j])
+    if len(order) > top:  # the top counts, and every confusion tied with the last of them
+        order = [o for o in order if top and o[0] <= order[top - 1][0]]
     biggest = "; ".join(f"{-c} of class {i} predicted as {j}" for c, i, j in order)
     fig.alt = (
         (f"{title}. " if title else "")

@@ -501,3 +501,14 @@ def test_reliability_curves_differ_by_marker_and_line_style_not_colour_alone():
     assert len(markers) == 2
     with pytest.raises(ValueError, match="curves"):
         reliability_figure({str(i): rel for i in range(5)})
+
+
+def test_confusion_matrix_alt_names_every_confusion_tied_with_the_last_named():
+    C = np.diag([10, 10, 10, 10])
+    C[0, 1], C[1, 2], C[2, 3], C[3, 0], C[3, 1] = 4, 2, 2, 2, 1
+    alt = confusion_matrix_figure(C, top=2).alt
+    assert alt.endswith(
+        "The biggest confusions: 4 of class 0 predicted as 1; 2 of class 1 predicted as 2; "
+        "2 of class 2 predicted as 3; 2 of class 3 predicted as 0."
+    )
+    assert "biggest" not in confusion_matrix_figure(C, top=0).alt
