@@ -25,7 +25,7 @@
 # 4. explain why a naive softmax **overflows** for logits like $1000$ and how **subtracting the maximum** logit fixes it, and why the loss is best computed from the logits (**log-sum-exp**);
 # 5. compute the loss for a **batch**, with integer or one-hot labels, and say what *mean* reduction does.
 #
-# Every number in this notebook is checked by an `assert`: if a claim stops being true, the notebook stops running.
+# "The slide" means the lecture's slides (*Loss Function*, *Backpropagation*) that these notebooks follow. Every number here is checked by an `assert`: if a claim stops being true, the notebook stops running.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** This deck covers the lecture's two "Loss Function" slides. Notebook 02 derives the softmax Jacobian, notebook 03 the gradient S − y.

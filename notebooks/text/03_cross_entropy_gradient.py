@@ -153,7 +153,7 @@ assert sp.expand(chain_rule_product(1, S, y) - sum(terms)) == 0, "the helper agr
 
 # %% slideshow={"slide_type": "fragment"}
 one_hot_3 = {y1: 0, y2: 0, y3: 1}
-display(equation(r"\frac{\partial Loss}{\partial z_1}", slide_z1.subs(one_hot_3), "S_1 - y_1"))
+display(equation(r"\frac{\partial Loss}{\partial z_1}", slide_z1.subs(one_hot_3), "S_1 - 0", "S_1 - y_1"))
 assert slide_z1.subs(one_hot_3) == S1 - 0, "with y = [0, 0, 1]: dLoss/dz1 = S1 = S1 - y1"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -327,7 +327,9 @@ assert in_S.subs(sum_y_K, 1) == g.S[g.m] - g.y[g.m], "S_m - y_m once the labels 
 #
 # "the second term $y_i S_m = 0$ when $i \ne m$, therefore $\frac{\partial Loss}{\partial z_i} = S_i - y_i$."
 #
-# **The intended reading: $m$ is the true class $c$.** In the chain-rule sum $\frac{\partial Loss}{\partial z_m} = \sum_i y_i\,(S_m - \delta_{im})$, the $i = m$ term is $y_m(S_m - 1) = S_m - 1 = S_m - y_m$ (because $y_m = 1$), and every other term $y_i S_m$ is $0$ because $y_i = 0$ for $i \ne c$. For the true class the slide's argument is right:
+# **Key:** here, as in the rest of this notebook, $m$ is the logit we differentiate by and $c$ the true class. **In short:** the second line is one *term* of a sum, not $\frac{\partial Loss}{\partial z_m}$, and the argument holds only for $m = c$.
+#
+# **For the true class, $m = c$:** in the chain-rule sum $\frac{\partial Loss}{\partial z_m} = \sum_i y_i\,(S_m - \delta_{im})$, the $i = m$ term is $y_m(S_m - 1) = S_m - 1 = S_m - y_m$ (because $y_m = 1$), and every other term $y_i S_m$ is $0$ because $y_i = 0$ for $i \ne c$. So for $m = c$ the slide's argument is right:
 
 # %% slideshow={"slide_type": "fragment"}
 m = 3  # the true class of y = [0, 0, 1]

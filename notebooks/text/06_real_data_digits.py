@@ -165,7 +165,7 @@ assert run.history[-1] < 0.25 * run.history[0], (
     "the loss falls to a quarter of its start, or less"
 )
 assert acc_train >= 0.97, "a straight-line model fits almost every training digit"
-assert acc_test >= 0.92, "and gets most unseen digits right (about 96 % over seeds)"
+assert acc_test >= 0.92, "and gets most unseen digits right (at least 92 % for every seed tried)"
 
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -196,7 +196,7 @@ print("softmax regression, test accuracy per seed:", (100 * acc_softmax).round(1
 print(f"median {np.median(acc_softmax):.1%}")
 
 assert acc_softmax.min() >= 0.92 and np.median(acc_softmax) >= 0.95, (
-    "about 96 %, every seed"
+    "at least 92 % for every seed, median at least 95 %"
 )
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -443,7 +443,7 @@ DigitsExplorer(softmax_reg, split.X_test, split.labels_test, T=round(T_fit, 2), 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - Softmax regression is `MLP([64, 10])`; its gradient is notebook 03's $\frac{S - y}{N}$ pushed through $X^{\top}$. With 300 steps it reaches about **96 %** test accuracy on 1,797 real digits (five seeds: median at least 95 %, none below 92 %); a hidden layer adds little on this data.
+# - Softmax regression is `MLP([64, 10])`; its gradient is notebook 03's $\frac{S - y}{N}$ pushed through $X^{\top}$. With 300 steps it reaches a median of about **97 %** test accuracy on 1,797 real digits (five seeds between about 94 and 98 %; asserted: median at least 95 %, none below 92 %); a hidden layer adds little on this data.
 # - **Test** data are held out to report; **validation** data to choose things such as $T$.
 # - The confusion matrix and the most confident mistakes show *where* the model fails, not just how often.
 # - A reliability diagram asks whether $S$ means what it says; here it is underconfident, and a temperature $T < 1$ fitted on validation data calibrates it without changing a single prediction.
