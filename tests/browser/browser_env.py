@@ -6,7 +6,9 @@ Shared by ``conftest.py`` and the browser test modules (a module of its own, so 
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +41,18 @@ def chromium_missing() -> str | None:
     except ImportError:
         return "the playwright package is not installed (pip install -r requirements.txt)"
     return None
+
+
+def load_tool(name: str):
+    """The module ``tools/<name>.py``, loaded once (the tools import each other by plain name)."""
+    if name not in sys.modules:
+        if str(ROOT / "tools") not in sys.path:
+            sys.path.insert(0, str(ROOT / "tools"))
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def skip_or_fail(reason: str) -> None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser_env import ARTIFACTS, ROOT, chromium, chromium_missing, skip_or_fail
+from browser_env import ARTIFACTS, ROOT, chromium, chromium_missing, load_tool, skip_or_fail
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -187,3 +187,29 @@ def browser_context(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """A headless Chromium with a fresh profile (``--user-data-dir``) for the whole session."""
     with chromium(tmp_path_factory.mktemp("chromium-profile"), 1400, 1000) as context:
         yield context
+
+
+def _need_chromium_and_npm() -> None:
+    reason = chromium_missing()
+    if reason:
+        skip_or_fail(reason)
+    if shutil.which("npm") is None:
+        skip_or_fail("npm (Node.js) not found: the offline decks and the site fetch their scripts with it")
+
+
+@pytest.fixture(scope="session")
+def offline_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every notebook exported once as an offline deck (tools/export_slides.py --offline): name -> path."""
+    _need_chromium_and_npm()
+    export_slides = load_tool("export_slides")
+    out = tmp_path_factory.mktemp("slides-offline")
+    return {deck.name: deck for deck in export_slides.export(export_slides.notebooks(), out, offline=True)}
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The website built once from the student edition (tools/build_site.py): its root folder."""
+    _need_chromium_and_npm()
+    work = tmp_path_factory.mktemp("site-src")
+    out = tmp_path_factory.mktemp("site")
+    return load_tool("build_site").build(out / "html", work / "src", work / "student").parent

@@ -13,29 +13,16 @@ is marked decorative twice (``alt=""`` and ``role="presentation"``). Reports:
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
-from browser_env import ROOT, chromium, chromium_missing, offline_page, skip_or_fail
+from browser_env import chromium, chromium_missing, load_tool, offline_page, skip_or_fail
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-sys.path.insert(0, str(ROOT / "tools"))
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build_site = _load("build_site")
-export_slides = _load("export_slides")
+build_site = load_tool("build_site")
+export_slides = load_tool("export_slides")
 alt_problem = build_site.build_student.alt_problem
 
 AXE_OPTIONS = {
@@ -108,31 +95,11 @@ def _wait_for_images(page) -> None:
     page.wait_for_timeout(300)  # the widget renderer has drawn; let the naming script run
 
 
-def _need_npm() -> None:
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
     reason = chromium_missing()
     if reason:
         skip_or_fail(reason)
-    if shutil.which("npm") is None:
-        skip_or_fail("npm (Node.js) not found: the site and the offline decks fetch their scripts with it")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    _need_npm()
-    work = tmp_path_factory.mktemp("axe-site")
-    return build_site.build(work / "html", work / "src", work / "student").parent
-
-
-@pytest.fixture(scope="module")
-def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    _need_npm()
-    out = tmp_path_factory.mktemp("axe-slides")
-    return {deck.name: deck for deck in export_slides.export(DECKS, out, offline=True)}
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory):
-    _need_npm()
     with chromium(tmp_path_factory.mktemp("chromium-profile-axe"), 1280, 720) as context:
         yield context
 
@@ -187,8 +154,8 @@ def test_site_page_images_have_descriptions(name: str, site: Path, browser) -> N
 
 
 @pytest.mark.parametrize("notebook", DECKS, ids=lambda p: p.name)
-def test_deck_has_no_serious_axe_violation(notebook: Path, decks, browser, artifacts: Path) -> None:
-    deck = decks[export_slides.deck_path(notebook, Path()).name]
+def test_deck_has_no_serious_axe_violation(notebook: Path, offline_decks, browser, artifacts: Path) -> None:
+    deck = offline_decks[export_slides.deck_path(notebook, Path()).name]
     page, blocked, errors = open_deck(browser, deck)
     out = artifacts / "axe" / "slides"
     try:
@@ -213,8 +180,8 @@ def test_deck_has_no_serious_axe_violation(notebook: Path, decks, browser, artif
 
 
 @pytest.mark.parametrize("notebook", DECKS, ids=lambda p: p.name)
-def test_deck_images_have_descriptions(notebook: Path, decks, browser) -> None:
-    deck = decks[export_slides.deck_path(notebook, Path()).name]
+def test_deck_images_have_descriptions(notebook: Path, offline_decks, browser) -> None:
+    deck = offline_decks[export_slides.deck_path(notebook, Path()).name]
     page, _, _ = open_deck(browser, deck)
     try:
         page.wait_for_timeout(1000)  # the widget renderer draws the snapshots

@@ -17,29 +17,24 @@ failing slide of the notebook. The same measurements from the command line, for 
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from browser_env import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, chromium, chromium_missing, skip_or_fail
+from browser_env import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    chromium,
+    load_tool,
+)
 
 pytestmark = pytest.mark.browser
 
 
-def _tool(name: str):
-    sys.path.insert(0, str(ROOT / "tools"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-export_slides = _tool("export_slides")
-measure_slide_fit = _tool("measure_slide_fit")
-measure_live_fit = _tool("measure_live_fit")
+export_slides = load_tool("export_slides")
+measure_slide_fit = load_tool("measure_slide_fit")
+measure_live_fit = load_tool("measure_live_fit")
 NOTEBOOKS = export_slides.notebooks()
 SCREEN = measure_slide_fit.SCREEN
 
@@ -50,22 +45,11 @@ def _message(where: str, steps: int, bad: list, what: str) -> str:
     return "\n".join(lines)
 
 
-@pytest.fixture(scope="module")
-def exported_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    reason = chromium_missing()
-    if reason:
-        skip_or_fail(reason)
-    if shutil.which("npm") is None:
-        skip_or_fail("npm (Node.js) not found: the offline export fetches reveal.js and MathJax with it")
-    out = tmp_path_factory.mktemp("slides-fit")
-    return {deck.name: deck for deck in export_slides.export(NOTEBOOKS, out, offline=True)}
-
-
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_exported_deck_fits_the_projector(notebook: Path, exported_decks: dict[str, Path]) -> None:
+def test_exported_deck_fits_the_projector(notebook: Path, offline_decks: dict[str, Path]) -> None:
     from playwright.sync_api import sync_playwright
 
-    deck = exported_decks[export_slides.deck_path(notebook, Path()).name]
+    deck = offline_decks[export_slides.deck_path(notebook, Path()).name]
     started = time.monotonic()
     # A browser of its own (playwright allows one sync session at a time; the live tests open theirs).
     with sync_playwright() as p:

@@ -11,20 +11,14 @@ are painted; each notebook page links to running it on Binder. Screenshots:
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
-from browser_env import ROOT, chromium, chromium_missing, offline_page, skip_or_fail
+from browser_env import chromium, load_tool, offline_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-sys.path.insert(0, str(ROOT / "tools"))
-_spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
-build_site = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build_site)
+build_site = load_tool("build_site")
 PAGES = ["index.html", "intro.html"] + [
     f"{p.stem}.html" for p in build_site.build_student.teaching_notebooks()
 ]
@@ -36,20 +30,6 @@ RAW_MATH_JS = """() => {
   copy.querySelectorAll('pre, code, mjx-container, .cell_output, script, style').forEach(e => e.remove());
   return (copy.textContent.match(/\\$[^$\\n]{1,60}\\$/g) || []).slice(0, 5);
 }"""
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    reason = chromium_missing()
-    if reason:
-        skip_or_fail(reason)
-    if shutil.which("npm") is None:
-        skip_or_fail(
-            "npm (Node.js) not found: the site build fetches MathJax and the widget renderer with it"
-        )
-    work = tmp_path_factory.mktemp("site-src")
-    out = tmp_path_factory.mktemp("site")
-    return build_site.build(out / "html", work / "src", work / "student").parent
 
 
 @pytest.fixture(scope="module")

@@ -9,18 +9,14 @@ that holds a widget snapshot, its plot is painted. Screenshots: ``test-artifacts
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 from pathlib import Path
 
 import pytest
-from browser_env import ROOT, chromium, chromium_missing, offline_page, skip_or_fail
+from browser_env import chromium, load_tool, offline_page
 
 pytestmark = pytest.mark.browser
 
-_spec = importlib.util.spec_from_file_location("export_slides", ROOT / "tools" / "export_slides.py")
-export_slides = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(export_slides)
+export_slides = load_tool("export_slides")
 NOTEBOOKS = export_slides.notebooks()
 
 # Where the slide holding the first widget is: (horizontal, vertical, fragment) for Reveal.slide().
@@ -35,17 +31,6 @@ WIDGET_SLIDE_JS = """() => {
   const f = sub.querySelectorAll('.fragment').length - 1;  // show every fragment of the slide
   return [h, v, f];
 }"""
-
-
-@pytest.fixture(scope="module")
-def offline_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    reason = chromium_missing()
-    if reason:
-        skip_or_fail(reason)
-    if shutil.which("npm") is None:
-        skip_or_fail("npm (Node.js) not found: the offline export fetches reveal.js and MathJax with it")
-    out = tmp_path_factory.mktemp("slides-offline")
-    return {deck.name: deck for deck in export_slides.export(NOTEBOOKS, out, offline=True)}
 
 
 @pytest.fixture(scope="module")
