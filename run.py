@@ -4,6 +4,8 @@
     python3 run.py lab     # create .venv, install, open JupyterLab on the notebooks
     python3 run.py test    # create .venv, install, run the unit tests and strict nbval
     python3 run.py build   # create .venv, install, write build/student/, build/site/, build/slides/
+    python3 run.py publish DEST [--branch student]
+                           # build the student edition and commit it on top of DEST's branch
 
 Uses only the standard library, so it works with any Python 3.11 on the PATH.
 The virtual environment lives in .venv next to this file (override with COURSE_VENV).
@@ -42,21 +44,16 @@ def run(*cmd: str | Path) -> None:
     subprocess.run([str(c) for c in cmd], cwd=ROOT, check=True)
 
 
-# JupyterLab's settings defaults, the one copy that `run.py lab`, Binder (binder/postBuild) and the
-# browser tests install: no news pop-up, and the presenting styles (larger text and code while a
-# jupyterlab-slideshow deck is on, through jupyterlab-fonts' global styles).
+# JupyterLab's settings defaults (no news pop-up, the presenting styles): binder/install_settings.py
+# installs binder/overrides.json, for `run.py lab`, Binder (binder/postBuild) and the student edition.
 SETTINGS = ROOT / "binder" / "overrides.json"
 
 
 def install_settings(python: str | Path = sys.executable) -> Path:
-    """Copy SETTINGS to <JupyterLab app dir>/settings/overrides.json of ``python``'s environment
-    (where JupyterLab reads its settings defaults); return the path written."""
-    code = (
-        "import pathlib, shutil, sys; from jupyterlab.commands import get_app_dir; "
-        "d = pathlib.Path(get_app_dir()) / 'settings'; d.mkdir(parents=True, exist_ok=True); "
-        "print(shutil.copy(sys.argv[1], d / 'overrides.json'))"
-    )
-    out = subprocess.run([str(python), "-c", code, str(SETTINGS)], check=True, capture_output=True, text=True)
+    """Run binder/install_settings.py with ``python``: SETTINGS becomes the JupyterLab settings
+    defaults of that environment. Return the path written."""
+    script = ROOT / "binder" / "install_settings.py"
+    out = subprocess.run([str(python), str(script)], check=True, capture_output=True, text=True)
     return Path(out.stdout.strip())
 
 
@@ -67,7 +64,7 @@ def setup() -> None:
         print(f"creating virtual environment {VENV.name}", flush=True)
         venv.create(VENV, with_pip=True)
     stamp = VENV / ".installed"
-    inputs = ("requirements.txt", "pyproject.toml", "binder/overrides.json")
+    inputs = ("requirements.txt", "pyproject.toml", "binder/overrides.json", "binder/install_settings.py")
     want = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in inputs))
     if stamp.exists() and stamp.read_text() == want.hexdigest():
         return
@@ -79,7 +76,7 @@ def setup() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 1 or argv[0] not in ("lab", "test", "build"):
+    if len(argv) < 1 or argv[0] not in ("lab", "test", "build", "publish"):
         print(__doc__)
         return 2
     setup()
@@ -90,6 +87,8 @@ def main(argv: list[str]) -> int:
             [str(PY), "-m", "jupyter", "lab", "notebooks/01_softmax_and_cross_entropy.ipynb", *argv[1:]],
             cwd=ROOT,
         )
+    if argv[0] == "publish":
+        return subprocess.call([str(PY), "tools/publish_student.py", *argv[1:]], cwd=ROOT)
     if argv[0] == "build":
         for tool in (["tools/build_site.py"], ["tools/export_slides.py", "--offline"]):
             status = subprocess.call([str(PY), *tool, *argv[1:]], cwd=ROOT)

@@ -1,24 +1,25 @@
-"""binder/ builds the tested environment, checked the way Binder (repo2docker) builds it.
+"""binder/ builds the students' environment on its own, checked the way Binder (repo2docker) builds it.
 
-What repo2docker does with this repository (read from its Python buildpack): once ``binder/``
-exists it ignores the files at the root; ``binder/runtime.txt`` picks the Python version;
-because ``binder/requirements.txt`` has a local reference (``-r ../requirements.txt``) it copies
-the whole repository first and then runs ``pip install --no-cache-dir -r "binder/requirements.txt"``
-from the repository root; then it runs ``./binder/postBuild`` from the repository root with the
-environment's ``bin`` first on PATH.
+What repo2docker does with a repository (read from its Python buildpack): once ``binder/`` exists it
+ignores the files at the root; ``binder/runtime.txt`` picks the Python version; it runs
+``pip install --no-cache-dir -r "binder/requirements.txt"`` from the repository root (here the
+students' lock, written by ``tools/lock_student.py``); then ``./binder/postBuild`` from the root
+with the environment's ``bin`` first on PATH.
 
-The quick tests below check those files. ``test_fresh_binder_environment_passes_strict_nbval``
-repeats the build in a brand-new virtual environment made from a copy of the repository (tracked
-and new files, as a clone would have them; no ``.venv``, no ``build/``) and runs strict nbval on
-every notebook in it, plus the JupyterLab extension check. It installs everything from PyPI (a few
-minutes), so it only runs when ``COURSE_TEST_BINDER=1`` (``.ci/run`` sets it). Nothing is reused
-between runs except pip's download cache, which cannot stand in for a missing pin: the environment
-is new every time and gets only what ``binder/`` asks for.
+What Binder and a hub open is the student edition (``tools/build_student.py``), which has no
+``run.py``, no ``pyproject.toml`` and ``course_utils`` beside the notebooks. The quick tests below
+check the files. ``test_the_student_editions_binder_builds_alone_and_runs_every_notebook`` builds
+the edition, repeats repo2docker's steps in a brand-new virtual environment from the edition alone,
+checks that it holds exactly the students' lock, and executes every student notebook in a kernel
+started in the notebooks' folder (the notebooks assert their own claims, so a wrong result fails).
+It installs everything from PyPI (a few minutes), so it only runs when ``COURSE_TEST_BINDER=1``
+(``.ci/run`` sets it). Nothing is reused between runs except pip's download cache, which cannot
+stand in for a missing pin.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -29,20 +30,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
+sys.path.insert(0, str(ROOT / "tools"))
+import build_student  # noqa: E402
+import lock_student  # noqa: E402
 
-
-def _nbval_args() -> list[str]:
-    """run.py's TEST_ARGS without ``-m pytest`` and ``tests``: the same strict nbval flags."""
-    spec = importlib.util.spec_from_file_location("course_run", ROOT / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return [a for a in module.TEST_ARGS if a not in ("-m", "pytest", "tests")]
-
-
-def _requirement_lines(path: Path) -> list[str]:
-    return [
-        ln.split("#", 1)[0].strip() for ln in path.read_text().splitlines() if ln.split("#", 1)[0].strip()
-    ]
+# Installed by venv and pip themselves, not by the lock.
+BOOTSTRAP = {"pip", "setuptools", "wheel"}
 
 
 def test_runtime_pins_python_311() -> None:
@@ -50,55 +43,25 @@ def test_runtime_pins_python_311() -> None:
     assert (BINDER / "runtime.txt").read_text().strip() == "python-3.11"
 
 
-def test_binder_requirements_are_the_tested_pins() -> None:
-    lines = _requirement_lines(BINDER / "requirements.txt")
-    assert lines == ["-r ../requirements.txt"], lines
-    # pip resolves a nested -r relative to the file containing it: binder/../requirements.txt.
-    assert (BINDER / ".." / "requirements.txt").resolve() == ROOT / "requirements.txt"
-    pins = _requirement_lines(ROOT / "requirements.txt")
-    unpinned = [p for p in pins if "==" not in p]
-    assert not unpinned, f"requirements.txt must pin every package exactly: {unpinned}"
+def test_binder_installs_the_students_lock() -> None:
+    text = (BINDER / "requirements.txt").read_text()
+    assert "-r " not in text, "binder/requirements.txt must stand alone (the edition has no other lock)"
+    assert text == lock_student.student_lock()
 
 
-def test_postbuild_installs_course_utils_and_settings() -> None:
+def test_postbuild_uses_only_what_binder_holds() -> None:
     post_build = BINDER / "postBuild"
     assert os.access(post_build, os.X_OK), (
         "binder/postBuild must be executable (repo2docker runs ./binder/postBuild)"
     )
     text = post_build.read_text()
     assert text.startswith("#!/bin/bash") and "set -euo pipefail" in text
-    assert "pip install --no-deps -e ." in text
-    assert "overrides.json" in text and (BINDER / "overrides.json").exists()
-
-
-def _repository_copy(dest: Path) -> Path:
-    """The files a clone would have: tracked and new (not ignored) files."""
-    try:
-        listed = (
-            subprocess.run(
-                ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                cwd=ROOT,
-                capture_output=True,
-                check=True,
-            )
-            .stdout.decode()
-            .split("\0")
-        )
-    except (OSError, subprocess.CalledProcessError):
-        shutil.copytree(
-            ROOT,
-            dest,
-            ignore=shutil.ignore_patterns(
-                ".git", ".venv", "build", "test-artifacts", "*.egg-info", "__pycache__"
-            ),
-        )
-        return dest
-    for rel in filter(None, listed):
-        src = ROOT / rel
-        if src.is_file():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / rel)  # keeps postBuild's executable bit
-    return dest
+    commands = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    assert "python binder/install_settings.py" in commands
+    assert not any("run" in ln.split() or "import run" in ln for ln in commands), commands
+    # Only the instructor's repository (pyproject.toml and course_utils at its root) installs anything.
+    installs = [i for i, ln in enumerate(commands) if "pip install" in ln]
+    assert all("pyproject.toml" in commands[i - 1] for i in installs), commands
 
 
 def _python_311() -> str:
@@ -110,13 +73,24 @@ def _python_311() -> str:
     return found
 
 
+# Executes one notebook in the environment under test, in a kernel started in the notebook's folder.
+EXECUTE = """
+import sys, nbformat
+from nbclient import NotebookClient
+nb = nbformat.read(sys.argv[1], as_version=4)
+NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": "."}}).execute()
+print(sum(c.cell_type == "code" for c in nb.cells))
+"""
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(
     os.environ.get("COURSE_TEST_BINDER") != "1",
     reason="slow (a full install from PyPI): set COURSE_TEST_BINDER=1 to build the Binder environment",
 )
-def test_fresh_binder_environment_passes_strict_nbval(tmp_path: Path) -> None:
-    repo = _repository_copy(tmp_path / "repo")
+def test_the_student_editions_binder_builds_alone_and_runs_every_notebook(tmp_path: Path) -> None:
+    edition = tmp_path / "student"
+    build_student.build(edition)
     venv = tmp_path / "env"
     subprocess.run([_python_311(), "-m", "venv", str(venv)], check=True)
     env = {
@@ -128,8 +102,8 @@ def test_fresh_binder_environment_passes_strict_nbval(tmp_path: Path) -> None:
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
         env[name] = str(tmp_path / name.lower())
 
-    def run(*cmd: str | Path) -> subprocess.CompletedProcess:
-        result = subprocess.run([str(c) for c in cmd], cwd=repo, env=env, capture_output=True, text=True)
+    def run(*cmd: str | Path, cwd: Path = edition) -> subprocess.CompletedProcess:
+        result = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True)
         assert result.returncode == 0, (
             f"{' '.join(map(str, cmd))} failed ({result.returncode}):\n"
             f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
@@ -137,36 +111,27 @@ def test_fresh_binder_environment_passes_strict_nbval(tmp_path: Path) -> None:
         return result
 
     python = venv / "bin" / "python"
-    run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    # repo2docker's assemble step, from the repository root:
+    # repo2docker's assemble step, from the edition's root:
     run(python, "-m", "pip", "install", "--quiet", "-r", "binder/requirements.txt")
     run("./binder/postBuild")
     run(python, "-m", "pip", "check")
 
-    where = run(
-        python, "-c", "import course_utils, sys; print(course_utils.__file__); print(sys.version_info[:2])"
+    listed = json.loads(run(python, "-m", "pip", "list", "--format=json").stdout)
+    installed = {lock_student.canonicalize_name(d["name"]) for d in listed} - BOOTSTRAP
+    assert installed == set(lock_student.read_pins(edition / "binder" / "requirements.txt")), (
+        "the Binder environment is not exactly the students' lock"
     )
-    path_line, version_line = where.stdout.split("\n")[:2]
-    assert Path(path_line).is_relative_to(repo), f"course_utils comes from {path_line}, not the repository"
-    assert version_line == "(3, 11)"
-    app_dir = run(
-        python, "-c", "from jupyterlab.commands import get_app_dir; print(get_app_dir())"
-    ).stdout.strip()
-    assert (Path(app_dir) / "settings" / "overrides.json").exists(), (
-        "postBuild did not install overrides.json"
+    app_dir = run(python, "-c", "from jupyterlab.commands import get_app_dir; print(get_app_dir())")
+    settings = Path(app_dir.stdout.strip()) / "settings" / "overrides.json"
+    assert settings.read_bytes() == (BINDER / "overrides.json").read_bytes(), (
+        "postBuild installed no settings"
     )
 
-    notebooks = sorted((repo / "notebooks").rglob("*.ipynb"))
-    assert notebooks, "no notebooks in the repository copy"
-    result = subprocess.run(
-        [str(python), "-m", "pytest", "-q", *_nbval_args(), "tests/test_labextensions.py"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    tail = "\n".join(result.stdout.splitlines()[-40:])
-    print(tail)
-    assert result.returncode == 0, (
-        f"strict nbval in the Binder environment failed:\n{tail}\n{result.stderr[-3000:]}"
-    )
+    notebooks = edition / "notebooks"
+    where = run(python, "-c", "import course_utils; print(course_utils.__file__)", cwd=notebooks)
+    assert Path(where.stdout.strip()) == notebooks / "course_utils" / "__init__.py"
+    names = [p.name for p in build_student.teaching_notebooks(notebooks)]
+    assert names == [p.name for p in build_student.teaching_notebooks()]
+    for name in names:
+        cells = run(python, "-c", EXECUTE, name, cwd=notebooks).stdout.split()[-1]
+        assert int(cells) > 0, name

@@ -50,11 +50,55 @@ def test_every_other_cell_and_output_is_kept_as_it_was(edition):
 
 
 def test_the_edition_is_a_repository_students_can_run(edition):
-    for item in ("course_utils/__init__.py", "requirements.txt", "pyproject.toml", "binder/postBuild"):
+    for item in ("notebooks/course_utils/__init__.py", "requirements.txt", "LICENSE", ".gitignore"):
         assert (edition / item).exists(), item
+    for item in (
+        "binder/postBuild",
+        "binder/requirements.txt",
+        "binder/runtime.txt",
+        "binder/overrides.json",
+    ):
+        assert (edition / item).read_bytes() == (ROOT / item).read_bytes(), item
     readme = (edition / "README.md").read_text(encoding="utf-8")
     for path in (edition / "notebooks").glob("*.ipynb"):
         assert f"(notebooks/{path.name})" in readme
+    assert "pip install -e" not in readme and "--no-deps" not in readme, "students install nothing by hand"
+
+
+def test_the_edition_needs_nothing_the_instructors_repository_has(edition):
+    """Nothing at the edition's root but what it ships; no step that reaches for the repository's
+    run.py, pyproject.toml or a root-level course_utils (the edition has none of them)."""
+    assert not (edition / "run.py").exists() and not (edition / "course_utils").exists()
+    assert not (edition / "pyproject.toml").exists(), "course_utils is beside the notebooks, not installed"
+    post_build = (edition / "binder" / "postBuild").read_text()
+    assert "import run" not in post_build and "run.py" not in post_build
+    # The students' requirements.txt resolves, like pip does, to the lock in binder/.
+    lines = [ln for ln in (edition / "requirements.txt").read_text().splitlines() if ln and ln[0] != "#"]
+    assert lines == ["-r binder/requirements.txt"]
+    # Every module of the package came along, beside the notebooks.
+    shipped = {p.relative_to(edition / "notebooks").as_posix() for p in (edition / "notebooks").rglob("*.py")}
+    source = {p.relative_to(ROOT).as_posix() for p in (ROOT / "course_utils").rglob("*.py")}
+    assert shipped == source
+
+
+def test_a_kernel_in_the_notebooks_folder_imports_the_editions_own_course_utils(edition):
+    """What JupyterLab does on a hub: the kernel starts in the notebook's folder (sys.path[0] == '')
+    with no PYTHONPATH; course_utils comes from the edition even though no install points there."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    code = "import course_utils, sys; print(course_utils.__file__)"
+    where = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=edition / "notebooks",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert Path(where) == edition / "notebooks" / "course_utils" / "__init__.py"
 
 
 def test_instructor_only_text_stops_the_build(tmp_path):

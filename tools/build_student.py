@@ -18,8 +18,18 @@ reaches students without a description: a bare ``image/png`` output, or an ``<im
 is missing, a placeholder or a file name (``course_utils.plots.DescribedFigure`` writes figures
 as ``<img alt="...">``).
 
-``build/student/`` is a complete repository for students: the student notebooks, ``course_utils``,
-``requirements.txt``, ``pyproject.toml``, ``binder/`` and a short README. Push it to the repository
+``build/student/`` is a complete repository for students, which needs nothing from the
+instructor's repository:
+
+- ``notebooks/``: the student notebooks, with ``course_utils`` beside them
+  (``notebooks/course_utils/``), so a kernel started in the notebooks' folder (JupyterLab's and
+  Notebook 7's default) imports it with nothing installed, in any environment with the pins;
+- ``binder/``: what Binder builds from (the students' lock ``binder/requirements.txt``, Python
+  3.11, the JupyterLab settings and the ``postBuild`` that installs them);
+- ``requirements.txt`` (the same lock, for a hub image or a laptop), ``README.md``, ``LICENSE``
+  and a ``.gitignore``.
+
+``python3 run.py publish DEST`` (``tools/publish_student.py``) commits it on top of the branch
 your students' Binder badge or nbgitpuller link points at.
 """
 
@@ -38,8 +48,18 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "build" / "student"
 
-# Copied as they are: what a student's environment needs to run the notebooks.
-SUPPORT = ["course_utils", "binder", "requirements.txt", "pyproject.toml"]
+# Copied as they are (source in the repository -> place in the edition).
+SUPPORT = {
+    "course_utils": "notebooks/course_utils",  # beside the notebooks: imported with no install
+    "binder": "binder",
+    "LICENSE": "LICENSE",
+}
+# The edition's requirements.txt: the students' lock of binder/, for a hub image or a laptop.
+REQUIREMENTS = """\
+# What the notebooks need, at the tested versions: the students' lock in binder/requirements.txt.
+-r binder/requirements.txt
+"""
+GITIGNORE = "__pycache__/\n.ipynb_checkpoints/\n.venv/\n"
 # Text a student never needs to see: the test runner and the instructor's solutions.
 INSTRUCTOR_ONLY = re.compile(r"\bnbval\b|\bpytest\b|\bCI\b|BEGIN SOLUTION|END SOLUTION")
 
@@ -55,9 +75,12 @@ Every figure has a text description that screen readers read, and the explorers 
 keyboard alone: Tab moves between their controls, the arrow keys move a slider, Space starts and
 stops ▶, and a screen reader hears the new loss after each move.
 
-Setting up on your own machine (Python 3.11): `python3 -m venv .venv`, then
-`.venv/bin/pip install -r requirements.txt` and `.venv/bin/pip install --no-deps -e .`, then
-`.venv/bin/jupyter lab notebooks`.
+On your own machine (Python 3.11): `python3 -m venv .venv`, then
+`.venv/bin/pip install -r requirements.txt`, then `.venv/bin/jupyter lab notebooks`. The notebooks
+find their helper package `course_utils` in the `notebooks` folder itself: there is nothing else
+to install.
+
+Licence: the code is MIT, the course text and figures CC BY 4.0 (see `LICENSE`).
 """
 
 
@@ -192,12 +215,14 @@ def build(out: Path = OUT, source: Path = NOTEBOOKS) -> list[Path]:
     for name, nb in editions.items():
         nbformat.write(nb, out / "notebooks" / name)
         written.append(out / "notebooks" / name)
-    for item in SUPPORT:
+    for item, place in SUPPORT.items():
         src = ROOT / item
         if src.is_dir():
-            shutil.copytree(src, out / item, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        elif src.exists():
-            shutil.copy2(src, out / item)
+            shutil.copytree(src, out / place, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy2(src, out / place)
+    (out / "requirements.txt").write_text(REQUIREMENTS, encoding="utf-8")
+    (out / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     rows = "\n".join(f"| [{name}](notebooks/{name}) | {first_heading(nb)} |" for name, nb in editions.items())
     (out / "README.md").write_text(README.format(rows=rows), encoding="utf-8")
     return written
