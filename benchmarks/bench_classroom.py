@@ -173,7 +173,7 @@ def report(m: Measured) -> None:
     if m.round_trips:
         ms = [t * 1000 for t in m.round_trips]
         print(
-            f"  explorer update round trip ({len(ms)} updates, {m.n} students at once): "
+            f"  explorer update round trip ({len(ms)} updates, {students} at once): "
             f"p50 {classroom.percentile(ms, 50):.0f} ms, p95 {classroom.percentile(ms, 95):.0f} ms, "
             f"max {max(ms):.0f} ms"
         )
@@ -181,6 +181,7 @@ def report(m: Measured) -> None:
 
 
 def round_up(value: float, step: float) -> float:
+    """``value`` rounded up to a multiple of ``step``."""
     return math.ceil(value / step) * step
 
 

@@ -47,6 +47,7 @@ CHANGE = "\n\n*Updated for this week's lecture.*"
 
 
 def git(*args: str, cwd: Path) -> str:
+    """The output of ``git args`` run in ``cwd``."""
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
 
 
@@ -72,6 +73,7 @@ def link(remote: Path):
 
 @pytest.fixture(scope="module")
 def hub() -> Iterator[classroom.Classroom]:
+    """A classroom (JupyterHub, proxy, servers) for the whole module."""
     with classroom.Classroom() as room:
         yield room
 
@@ -157,6 +159,24 @@ RUN_DONE_JS = """() => {
 }"""
 
 
+def run_all_afresh(page) -> None:
+    """Clear the stored outputs (so no stored prompt or picture passes for a fresh one), then
+    restart the kernel and run all cells, from JupyterLab's menu and toolbar."""
+    page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.locator(".lm-MenuBar-item", has_text="Edit").first.click()
+    clear = page.locator(
+        ".lm-Menu-item", has=page.locator(".lm-Menu-itemLabel", has_text="Clear Outputs of All Cells")
+    )
+    clear.first.click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]"
+        ".every(e => !/\\d/.test(e.textContent))",
+        timeout=30_000,
+    )
+    page.locator(".jp-NotebookPanel [data-command='notebook:restart-run-all']").first.click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+
+
 def painted(png: bytes) -> tuple[int, float]:
     """(distinct colours, fraction of pixels not near white) of a PNG screenshot."""
     from PIL import Image
@@ -174,6 +194,7 @@ def test_a_student_in_chromium(
     student = students[0]
     shots = browser_env.ARTIFACTS / "classroom"
     shots.mkdir(parents=True, exist_ok=True)
+    (shots / "failure.png").unlink(missing_ok=True)
     started = time.monotonic()
     with browser_env.chromium(tmp_path / "profile", 1280, 900) as context:
         page = context.new_page()
@@ -190,11 +211,12 @@ def test_a_student_in_chromium(
             )
             page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
             assert page.locator(".lm-TabBar-tab.jp-mod-current", has_text=THIRD).count() >= 1
-            page.locator(".jp-NotebookPanel [data-command='notebook:restart-run-all']").first.click()
-            page.locator(".jp-Dialog .jp-mod-accept").click()
+            assert page.locator(".lm-MenuBar-item", has_text="Nbgrader").count() == 0, "nbgrader shown"
+            run_all_afresh(page)
             result = page.wait_for_function(RUN_DONE_JS, timeout=180_000, polling=250).json_value()
             assert result == "done", "notebook 03 wrote to stderr or failed in JupyterLab"
             picture = page.locator("img.logits-explorer-plot").first
+            picture.wait_for(state="attached", timeout=60_000)
             picture.scroll_into_view_if_needed()
             page.wait_for_function(
                 "(img) => img.complete && img.naturalWidth > 0", arg=picture.element_handle(), timeout=30_000
@@ -236,6 +258,7 @@ def add_own_cell(student: classroom.Student, name: str) -> str:
 
 
 def sources(nb: dict) -> str:
+    """Every cell's source of a notebook (nbformat JSON), one after another."""
     return "\n".join("".join(c["source"]) for c in nb["cells"])
 
 

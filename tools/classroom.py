@@ -18,15 +18,16 @@ What runs, all on 127.0.0.1 and free ports, all from this Python environment:
   ``jupyterhub-singleuser`` opening JupyterLab, and one admin service whose token drives the REST
   API;
 - per student, a single-user server with its own Jupyter config, data and runtime folders and its
-  own IPython folder, with nbgrader's server extensions switched off (students do not grade) and
-  no package installed for them: the notebooks import what they find beside them.
+  own IPython folder, with nbgrader's server and JupyterLab extensions switched off (students do
+  not grade) and no package installed for them: the notebooks import what they find beside them.
 
-A :class:`Student` does what a student's browser does, over HTTP: follows an nbgitpuller link
-(the hub's redirect, the ``/git-pull`` page, then the event stream its script reads), opens a
-notebook the way JupyterLab does (a session for the notebook's path, so the kernel starts in the
-notebook's folder, then the kernel's websocket), runs its code cells in order, and moves an
-explorer's slider the way the widget manager does (a ``comm_msg`` update). Memory and CPU are
-read with psutil from the student's server process and its kernels.
+A :class:`Student` does what a student's browser does, over HTTP: logs in through the hub's
+login form, follows an nbgitpuller link (the hub's redirect, the ``/git-pull`` page, then the
+event stream its script reads), opens a notebook the way JupyterLab does (a session for the
+notebook's path, so the kernel starts in the notebook's folder, then the kernel's websocket),
+runs its code cells in order, and moves an explorer's slider the way the widget manager does (a
+``comm_msg`` update). Memory and CPU are read with psutil from the student's server process and
+its kernels.
 
 Leaving the ``with`` block stops every server, the hub and the proxy, and kills any process of
 the classroom still alive (each carries the classroom's id in its environment).
@@ -51,7 +52,7 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +74,7 @@ NBGRADER_EXTENSIONS = (
     "nbgrader.server_extensions.assignment_list",
     "nbgrader.server_extensions.course_list",
 )
+NBGRADER_LAB_EXTENSIONS = ("@jupyter/nbgrader",)  # its menu and assignment panels in JupyterLab
 MAX_SOCKET_PATH = 107  # the longest path of a Unix socket on Linux (sun_path, less the final NUL)
 WIDGET_TARGET = "jupyter.widget"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -223,11 +225,6 @@ def nbgitpuller_link(repo: str, branch: str, path: str) -> str:
     return f"/hub/user-redirect/git-pull?{query}"
 
 
-def repo_name(repo: str) -> str:
-    """The folder nbgitpuller clones ``repo`` into by default: the last part of its URL."""
-    return repo.rstrip("/").split("/")[-1]
-
-
 def install_proxy(prefix: Path = CHP_DIR, version: str = CHP_VERSION) -> Path:
     """Install configurable-http-proxy ``version`` from npm into ``prefix`` once (a stamp file
     lets later calls skip npm); return its command."""
@@ -298,9 +295,7 @@ class Classroom:
     def _settings(self, proxy: Path) -> dict:
         """What the hub's configuration reads: this run's ports, paths and secrets."""
         hub_dir = self.root / "hub"
-        server_config = hub_dir / "student_server_config.py"
-        server_config.write_text(SERVER_CONFIG.format(extensions=dict.fromkeys(NBGRADER_EXTENSIONS, False)))
-        server_args = [f"--config={server_config}"] + (["--allow-root"] if os.geteuid() == 0 else [])
+        student_config = self._student_config(hub_dir / "student-config")
         return {
             "public_url": self.url,
             "hub_url": f"http://127.0.0.1:{free_port()}",
@@ -315,11 +310,22 @@ class Classroom:
             "homes": str(self.homes),
             "state": str(self.root / "state"),
             "singleuser": str(BIN / "jupyterhub-singleuser"),
-            "server_args": server_args,
-            "server_env": self._environment(),
+            "server_args": ["--allow-root"] if os.geteuid() == 0 else [],
+            "server_env": {**self._environment(), "JUPYTER_CONFIG_PATH": str(student_config)},
             "start_timeout": int(self.start_timeout),
             "admin_token": self.admin_token,
         }
+
+    @staticmethod
+    def _student_config(folder: Path) -> Path:
+        """Write the configuration every student's server reads (before its own and the system's):
+        SERVER_CONFIG, and JupyterLab's page config without nbgrader's lab extension."""
+        (folder / "labconfig").mkdir(parents=True, exist_ok=True)
+        extensions = dict.fromkeys(NBGRADER_EXTENSIONS, False)
+        (folder / "jupyter_server_config.py").write_text(SERVER_CONFIG.format(extensions=extensions))
+        page = {"disabledExtensions": dict.fromkeys(NBGRADER_LAB_EXTENSIONS, True)}
+        (folder / "labconfig" / "page_config.json").write_text(json.dumps(page))
+        return folder
 
     def _environment(self) -> dict[str, str]:
         """The environment of the hub and of every server: this Python's tools first, then node and
@@ -456,10 +462,12 @@ class Memory:
 
     @property
     def rss(self) -> int:
+        """Server and kernels together, RSS."""
         return self.server_rss + sum(self.kernels_rss)
 
     @property
     def pss(self) -> int:
+        """Server and kernels together, PSS (shared pages split between the processes sharing them)."""
         return self.server_pss + sum(self.kernels_pss)
 
 
@@ -633,6 +641,7 @@ class Student:
 
 
 def _is_kernel(process: psutil.Process) -> bool:
+    """Whether ``process`` is an IPython kernel."""
     try:
         return "ipykernel_launcher" in " ".join(process.cmdline())
     except (psutil.NoSuchProcess, psutil.ZombieProcess):
@@ -918,6 +927,7 @@ def _output(msg: dict) -> dict:
 
 
 def _source(cell: dict) -> str:
+    """A notebook cell's source as one string (nbformat JSON may split it into lines)."""
     source = cell["source"]
     return "".join(source) if isinstance(source, list) else source
 
@@ -937,9 +947,3 @@ def still_running(processes: Iterable[psutil.Process]) -> list[psutil.Process]:
 def is_png(data: object) -> bool:
     """Whether ``data`` is a non-empty PNG image."""
     return isinstance(data, bytes) and data.startswith(PNG_SIGNATURE) and len(data) > 1000
-
-
-def run_notebooks(student: Student, paths: list[str], cell_timeout: float = 180) -> Iterator[NotebookRun]:
-    """Open and run each notebook of ``paths`` in a kernel of its own (left open), one after another."""
-    for path in paths:
-        yield student.open_notebook(path).run_notebook(cell_timeout)
