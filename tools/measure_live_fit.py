@@ -35,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure_slide_fit  # noqa: E402
 from measure_slide_fit import CHECKS_JS, FIGURE_TEXT_PT, MIN_TEXT_PX, ROOT, SCREEN  # noqa: E402
+from settle import settle  # noqa: E402
 
 SETTINGS = ROOT / "binder" / "overrides.json"  # the presenting settings, as on Binder and run.py lab
 
@@ -140,7 +141,8 @@ def measure_notebook(
         page.locator(".jp-Deck-Remote").first.wait_for(timeout=15_000)
         steps, bad, seen = 0, [], set()
         while True:
-            page.wait_for_timeout(400)  # the deck fades cells in (0.1 s); MathJax typesets them
+            # the deck fades cells in (0.1 s) and MathJax typesets them: measure once that is done
+            settle(page, ".jp-Deck .jp-Notebook .jp-Cell.jp-deck-mod-onscreen")
             state = page.evaluate(STATE_JS)
             key = (state["active"], tuple(state["onscreen"]))
             if key in seen:

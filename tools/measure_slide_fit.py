@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from browser_env import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tools"))
+from settle import settle  # noqa: E402
+
 SCREEN = {"width": 1280, "height": 720}  # a lecture-hall projector
 # A figure's text at its natural size is taken as matplotlib's default 10 pt drawn at the PNG's own
 # resolution (its pHYs chunk: 100 dpi -> 13.9 px, 72 dpi -> 10 px; 100 dpi when the PNG does not
@@ -129,10 +132,7 @@ def measure(deck: Path, browser) -> tuple[int, list[tuple]]:
     page = open_deck(deck, browser)
     seen, bad = set(), []
     while True:
-        page.wait_for_timeout(100)
-        # What MathJax re-renders on a slide change must be typeset (and the slide laid out) first.
-        page.wait_for_function("MathJax.Hub.queue.pending === 0", timeout=30_000)
-        page.wait_for_timeout(100)
+        settle(page, ".reveal .slides section.present")
         state = tuple(page.evaluate("() => { const i = Reveal.getIndices(); return [i.h, i.v, i.f ?? -1]; }"))
         if state in seen:
             break

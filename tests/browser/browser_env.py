@@ -6,6 +6,7 @@ Shared by ``conftest.py`` and the browser test modules (a module of its own, so 
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
 import sys
@@ -62,23 +63,39 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+_driver = None
+
+
+def playwright_driver():
+    """The process's one Playwright driver, started on first use and stopped at exit.
+
+    Playwright's sync API refuses to start a second driver while one is running in the same
+    thread, and a session-scoped browser holds one for the whole test run: every ``chromium()``
+    in the process therefore shares this one.
+    """
+    global _driver
+    if _driver is None:
+        from playwright.sync_api import sync_playwright
+
+        _driver = sync_playwright().start()
+        atexit.register(_driver.stop)
+    return _driver
+
+
 @contextmanager
 def chromium(profile: Path, width: int, height: int) -> Iterator[object]:
     """A headless Chromium (Debian's, driven by playwright) with a fresh profile and that viewport."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": width, "height": height},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    context = playwright_driver().chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": width, "height": height},
+    )
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def offline_page(context) -> tuple[object, list[str], list[str]]:

@@ -27,6 +27,7 @@ from browser_env import (
     CHROMIUM_ARGS,
     chromium,
     load_tool,
+    playwright_driver,
 )
 
 pytestmark = pytest.mark.browser
@@ -47,17 +48,13 @@ def _message(where: str, steps: int, bad: list, what: str) -> str:
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_exported_deck_fits_the_projector(notebook: Path, offline_decks: dict[str, Path]) -> None:
-    from playwright.sync_api import sync_playwright
-
     deck = offline_decks[export_slides.deck_path(notebook, Path()).name]
     started = time.monotonic()
-    # A browser of its own (playwright allows one sync session at a time; the live tests open theirs).
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            states, bad = measure_slide_fit.measure(deck, browser)
-        finally:
-            browser.close()
+    browser = playwright_driver().chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        states, bad = measure_slide_fit.measure(deck, browser)
+    finally:
+        browser.close()
     print(f"\n{deck.name}: {states} slide states, {len(bad)} do not fit ({time.monotonic() - started:.0f} s)")
     assert states > 0, f"{deck.name}: no slide measured"
     assert not bad, _message(deck.name, states, bad, "slide states (h, v, fragment)")

@@ -53,7 +53,7 @@ def test_offline_deck_works_without_network(
         page.wait_for_function(
             "window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=60_000
         )
-        page.wait_for_timeout(500)
+        load_tool("settle").settle(page, ".reveal .slides section.present")
         page.screenshot(path=str(shots / f"{notebook.stem}-title.png"))
         has_math = "$" in deck.read_text(encoding="utf-8")
         if has_math:

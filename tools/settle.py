@@ -1,0 +1,43 @@
+"""Wait for a page to settle before measuring it: never a fixed sleep.
+
+A page has settled when its fonts are loaded, its images decoded, MathJax has nothing queued,
+no CSS animation or transition runs inside the watched elements, and those elements' boxes and
+markup stay the same over ``STABLE_FRAMES`` animation frames in a row. On a busy machine this
+takes longer; a fixed sleep would measure a half-drawn page instead.
+"""
+
+from __future__ import annotations
+
+STABLE_FRAMES = 5
+
+SETTLE_JS = """async ([selector, stableFrames, maxFrames]) => {
+  await document.fonts.ready;
+  await Promise.all([...document.images].filter(img => !img.complete)
+                      .map(img => img.decode().catch(() => null)));
+  const frame = () => new Promise(done => requestAnimationFrame(() => done()));
+  const snapshot = () => {
+    const watched = [...document.querySelectorAll(selector)];
+    const animating = document.getAnimations().filter(a => a.playState === 'running'
+      && a.effect && a.effect.target && watched.some(w => w.contains(a.effect.target))).length;
+    const mathjax2 = window.MathJax && MathJax.Hub ? MathJax.Hub.queue.pending : 0;
+    const boxes = watched.map(w => { const r = w.getBoundingClientRect();
+      return [r.top, r.left, r.width, r.height, w.scrollWidth, w.scrollHeight, w.innerHTML.length]; });
+    return {busy: animating + mathjax2, key: JSON.stringify(boxes)};
+  };
+  let last = null, stable = 0, frames = 0;
+  while (stable < stableFrames && frames < maxFrames) {
+    await frame();
+    frames += 1;
+    const now = snapshot();
+    stable = now.busy === 0 && now.key === last ? stable + 1 : 0;
+    last = now.key;
+  }
+  return stable >= stableFrames;
+}"""
+
+
+def settle(page, selector: str, max_frames: int = 1800) -> None:
+    """Wait until the elements matching ``selector`` on ``page`` have settled (see the module's
+    docstring); raise TimeoutError after ``max_frames`` animation frames (about 30 s) without."""
+    if not page.evaluate(SETTLE_JS, [selector, STABLE_FRAMES, max_frames]):
+        raise TimeoutError(f"{selector!r} did not settle within {max_frames} animation frames")
