@@ -111,14 +111,14 @@ print("softmax(2 z)     =", S_doubled.round(4))
 #
 # The lecture measures how good the predicted probabilities $S$ are for the true labels $y$ with
 #
-# $$Loss = - \sum_{i=1}^{K} y_i \log(S_i)$$
+# $$\mathrm{Loss} = - \sum_{i=1}^{K} y_i \log(S_i)$$
 #
 # - $K$ is the number of classes, $S_i$ the predicted probability of class $i$;
 # - $y$ is **one-hot**: $y_i = 1$ for the correct class, $0$ for every other class.
 #
 # Because all $y_i$ but one are 0, only one term survives: if the true class is $c$,
 #
-# $$Loss = -\log(S_c).$$
+# $$\mathrm{Loss} = -\log(S_c).$$
 #
 # The loss looks at a single number: **the probability the model gave to the right answer.**
 
@@ -127,7 +127,7 @@ print("softmax(2 z)     =", S_doubled.round(4))
 #
 # A 3-class problem, the true class is class 3: $y = [0, 0, 1]$, and the model predicts $S = [0.1,\ 0.3,\ 0.6]$.
 #
-# $$Loss = -y_1 \log(S_1) - y_2 \log(S_2) - y_3 \log(S_3) = 0.511$$
+# $$\mathrm{Loss} = -y_1 \log(S_1) - y_2 \log(S_2) - y_3 \log(S_3) = 0.511$$
 
 # %% slideshow={"slide_type": "fragment"}
 y = np.array([0, 0, 1])
@@ -291,7 +291,7 @@ assert np.all(np.isfinite(softmax(-big))), "very negative logits are fine too"
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## log-sum-exp: the same idea for the loss
 #
-# Even a perfectly stable softmax can round a tiny probability to exactly $0$. With logits $z = [0,\ 1000]$, $S_1 = e^{-1000} \approx 10^{-435}$, far below the smallest float64, so $S = [0, 1]$.
+# Even a perfectly stable softmax can round a tiny probability to exactly $0$. With logits $z = [0,\ 1000]$, $S_1 = e^{-1000} \approx 5 \times 10^{-435}$, far below the smallest float64, so $S = [0, 1]$.
 # If class 1 is the true class, $-\log(S_1) = -\log 0 = \infty$, although the true loss is a perfectly finite $1000$.
 #
 # The cure is to never form $S$: take the log of the softmax formula first,
@@ -314,6 +314,9 @@ print("cross_entropy(S, 0)      =", loss_from_S)
 print("cross_entropy_with_logits =", loss_from_z)
 
 assert S_extreme[0] == 0.0, "e^-1000 rounds to exactly 0"
+log10_S1 = -1000 / np.log(10)  # e^-1000 = 10^(-1000 / ln 10) = 10^-434.29... = 5.08... x 10^-435
+assert np.floor(log10_S1) == -435 and 5.0 < 10 ** (log10_S1 % 1) < 5.1, "e^-1000 is about 5 x 10^-435"
+assert log10_S1 < np.log10(np.finfo(np.float64).smallest_subnormal), "far below the smallest float64"
 assert loss_from_S == np.inf, "log 0 = -inf, so the loss -log S_1 is +inf"
 np.testing.assert_allclose(log_softmax(z_extreme), [-1000.0, 0.0], err_msg="log S computed without forming S")
 assert loss_from_z == 1000.0, "from logits the loss is exact"
@@ -333,7 +336,7 @@ assert loss_from_z == 1000.0, "from logits the loss is exact"
 # Training uses $N$ samples at a time: logits $Z$ of shape $(N, K)$, one row per sample, and one label per sample.
 # The batch loss is the **mean** of the per-sample losses:
 #
-# $$Loss = \frac{1}{N} \sum_{n=1}^{N} Loss_n, \qquad Loss_n = -\sum_{i=1}^{K} y_{n,i} \log(S_{n,i})$$
+# $$\mathrm{Loss} = \frac{1}{N} \sum_{n=1}^{N} \mathrm{Loss}_n, \qquad \mathrm{Loss}_n = -\sum_{i=1}^{K} y_{n,i} \log(S_{n,i})$$
 
 # %% slideshow={"slide_type": "fragment"}
 rng = np.random.default_rng(514)
@@ -393,7 +396,7 @@ assert np.isclose(cross_entropy(S_batch, Y), mean_loss), "from probabilities too
 # ## Summary
 #
 # - **Softmax** $S_i = e^{z_i} / \sum_j e^{z_j}$ turns any logits into positive probabilities that sum to 1; only differences between logits matter.
-# - **Cross-entropy** $Loss = -\sum_i y_i \log S_i$ with one-hot $y$ is $-\log$(probability of the true class). The lecture's example gives $0.511$ with the natural log ($0.737$ with $\log_2$, $0.222$ with $\log_{10}$).
+# - **Cross-entropy** $\mathrm{Loss} = -\sum_i y_i \log S_i$ with one-hot $y$ is $-\log$(probability of the true class). The lecture's example gives $0.511$ with the natural log ($0.737$ with $\log_2$, $0.222$ with $\log_{10}$).
 # - **Lower is better**: $0$ for a perfect prediction, unbounded for a confident wrong one.
 # - **Numerics**: subtract $\max_j z_j$ before exponentiating; compute $\log S$ by log-sum-exp and the loss from logits.
 # - **Batches**: average the per-sample losses (*mean* reduction); integer labels and one-hot rows give the same loss.

@@ -121,6 +121,7 @@ display(equation(r"\frac{\partial S_1}{\partial z_2}", J[0, 1]))
 #
 # Take the logits $z_i = \log S_i$ for a probability vector $S$ with all $S_i > 0$. Because $e^{\log S_i} = S_i$ and $\sum_j S_j = 1$, $\operatorname{softmax}(\log S) = S$: these logits produce exactly $S$.
 # With them, $e^{z_i} = S_i$ and $\sum_j e^{z_j} = 1$: substituting both is exact, not an approximation.
+# It covers **every** $z$: any logits give some $S = \operatorname{softmax}(z)$, and $z = \log S + c$ with the same number $c = \log \sum_j e^{z_j}$ added to every logit. Softmax ignores such a shift (notebook 01), $\operatorname{softmax}(z + c) = \operatorname{softmax}(z)$ for all $z$, so differentiating both sides, its Jacobian at $z$ equals its Jacobian at $\log S$.
 
 # %% slideshow={"slide_type": "fragment"}
 S = probability_symbols(3)  # S1, S2, S3
@@ -130,7 +131,7 @@ display(equation(r"\frac{\partial S}{\partial z}", J_in_S))
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The slide's form: $S_i(\delta_{ij} - S_j)$
 #
-# SymPy prints $S_1 - S_1^2$; the slide writes $S_1(1 - S_1)$. The same thing, and the pattern is
+# SymPy prints $-S_1^2 + S_1$; the slide writes $S_1(1 - S_1)$. The same thing, and the pattern is
 #
 # $$\frac{\partial S_i}{\partial z_j} = S_i(\delta_{ij} - S_j), \qquad \delta_{ij} = \begin{cases} 1 & i = j \\ 0 & i \ne j \end{cases}$$
 #
@@ -208,7 +209,7 @@ print("Jacobian (finite differences) =\n", J_fd.round(4))
 # ### How close is close enough?
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-# The last digits of these errors depend on the CPU's exp; the asserts below check the bounds.
+# The last digits of these errors depend on the CPU's exp; only the bounds matter.
 error_sympy = relative_error(J_sympy, J_course)
 error_fd = relative_error(J_course, J_fd)
 print(f"SymPy vs course_utils:               relative error {error_sympy:.1e}  (bound 1e-12)")
@@ -324,12 +325,12 @@ assert np.all(eigenvalues > -1e-12), "no negative eigenvalue: positive semi-defi
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What the Jacobian looks like
 #
-# Positive diagonal (red, +), negative off the diagonal (blue, −): the same colours and scale as the Jacobian in notebook 03's logits explorer. When softmax is **confident** (one $S_i$ near 1), every entry is near 0: softmax has **saturated**, and changes to the logits barely move the probabilities.
+# Positive diagonal (red, +), negative off the diagonal (blue, −). When softmax is **confident** (one $S_i$ near 1), every entry is near 0: softmax has **saturated**, and changes to the logits barely move the probabilities.
 
 # %% slideshow={"slide_type": "fragment"}
 cases = {"uncertain": [0.5, 0.2, 0.0], "confident": [6.0, 0.0, 0.0]}
 assert np.abs(softmax_jacobian(cases["confident"])).max() < 0.01, "a saturated softmax has a tiny Jacobian"
-jacobian_heatmaps_figure(cases)  # red +, blue -, as in notebook 03's explorer; each value written in its cell
+jacobian_heatmaps_figure(cases)  # red +, blue -; each value written in its cell
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Saturation is one reason frameworks fuse softmax and cross-entropy. When a prediction is confidently wrong, −y/S is huge and the Jacobian tiny; their product is the harmless S − y (notebook 03), but computed separately S_c can round to 0 and give inf × 0 = nan.
@@ -347,7 +348,7 @@ jacobian_heatmaps_figure(cases)  # red +, blue -, as in notebook 03's explorer; 
 # - SymPy, `course_utils.softmax_jacobian` and finite differences agree (relative error below $10^{-8}$, of order $10^{-10}$), and a single wrong term is caught.
 # - It is **symmetric**, its rows **sum to 0** (adding a constant to all logits changes nothing), so it is **singular**, and it is **positive semi-definite** ($x^\top J x$ is a variance).
 #
-# Next: **notebook 03** multiplies this Jacobian by $\partial Loss / \partial S$, and almost everything cancels.
+# Next: **notebook 03** multiplies this Jacobian by $\partial \mathrm{Loss} / \partial S$, and almost everything cancels.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it (more)

@@ -19,10 +19,10 @@
 #
 # By the end of this notebook you can
 #
-# 1. derive $\frac{\partial Loss}{\partial S_i} = -\frac{y_i}{S_i}$;
+# 1. derive $\frac{\partial \mathrm{Loss}}{\partial S_i} = -\frac{y_i}{S_i}$;
 # 2. apply the chain rule as the lecture does, **row vector × Jacobian column**, for $z_1$, $z_2$ and $z_3$, watch $S_i$ cancel term by term, and check every intermediate expression with SymPy;
 # 3. reach the same $S - y$ by a second route, through log-sum-exp in two lines, and say when each route is the useful one;
-# 4. state the result for **any** labels, $\frac{\partial Loss}{\partial z_m} = S_m \sum_i y_i - y_m$, and say exactly where $\sum_i y_i = 1$ turns it into $S_m - y_m$;
+# 4. state the result for **any** labels, $\frac{\partial \mathrm{Loss}}{\partial z_m} = S_m \sum_i y_i - y_m$, and say exactly where $\sum_i y_i = 1$ turns it into $S_m - y_m$;
 # 5. read the slide's two-case summary as intended (for the true class), and say why its second line fails for the other classes;
 # 6. compute the gradient for a batch and say where the $\frac{1}{N}$ goes;
 # 7. read the gradient: the true class $c$'s logit is pushed **up** by $1 - S_c$, every other logit **down** by its probability.
@@ -70,18 +70,18 @@ np.set_printoptions(precision=4, suppress=True)
 #
 # The loss depends on the logits only through the probabilities:
 #
-# $$z \;\xrightarrow{\ \text{softmax}\ }\; S \;\xrightarrow{\ -\sum_i y_i \log S_i\ }\; Loss$$
+# $$z \;\xrightarrow{\ \text{softmax}\ }\; S \;\xrightarrow{\ -\sum_i y_i \log S_i\ }\; \mathrm{Loss}$$
 #
 # Every logit $z_m$ reaches the loss through **every** $S_i$ (notebook 02), so the chain rule sums over all of them (the lecture's formula):
 #
-# $$\frac{\partial Loss}{\partial z_m} = \sum_{i=1}^{K} \frac{\partial Loss}{\partial S_i}\, \frac{\partial S_i}{\partial z_m}$$
+# $$\frac{\partial \mathrm{Loss}}{\partial z_m} = \sum_{i=1}^{K} \frac{\partial \mathrm{Loss}}{\partial S_i}\, \frac{\partial S_i}{\partial z_m}$$
 #
-# Two ingredients: $\frac{\partial Loss}{\partial S_i}$ (next slide) and $\frac{\partial S_i}{\partial z_m}$, the Jacobian from notebook 02.
+# Two ingredients: $\frac{\partial \mathrm{Loss}}{\partial S_i}$ (next slide) and $\frac{\partial S_i}{\partial z_m}$, the Jacobian from notebook 02.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Step 1: $\frac{\partial Loss}{\partial S_i} = -\frac{y_i}{S_i}$
+# ## Step 1: $\frac{\partial \mathrm{Loss}}{\partial S_i} = -\frac{y_i}{S_i}$
 #
-# Treat $S_1, S_2, S_3$ as plain variables and differentiate $Loss = -\sum_i y_i \log S_i$. The slide draws $\frac{\partial Loss}{\partial S}$ as a column; the chain rule on the next slides uses its transpose, a row:
+# Treat $S_1, S_2, S_3$ as plain variables and differentiate $\mathrm{Loss} = -\sum_i y_i \log S_i$. The slide draws $\frac{\partial \mathrm{Loss}}{\partial S}$ as a column; the chain rule on the next slides uses its transpose, a row:
 
 # %% slideshow={"slide_type": "fragment"}
 S, y = probability_symbols(3), label_symbols(3)  # S1, S2, S3 and y1, y2, y3
@@ -113,9 +113,9 @@ assert relative_error(fd, dLoss_dS_num) < 1e-8, "finite differences agree with -
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 2: the chain rule for $z_1$, as on the slide
 #
-# Row vector $\frac{\partial Loss}{\partial S}$ times column 1 of the Jacobian (how $S_1, S_2, S_3$ respond to $z_1$), one term per class:
+# Row vector $\frac{\partial \mathrm{Loss}}{\partial S}$ times column 1 of the Jacobian (how $S_1, S_2, S_3$ respond to $z_1$), one term per class:
 #
-# $$\frac{\partial Loss}{\partial z_1} =
+# $$\frac{\partial \mathrm{Loss}}{\partial z_1} =
 # \begin{bmatrix} -\frac{y_1}{S_1} & -\frac{y_2}{S_2} & -\frac{y_3}{S_3} \end{bmatrix}
 # \begin{bmatrix} S_1(1-S_1) \\ -S_2 S_1 \\ -S_3 S_1 \end{bmatrix}$$
 #
@@ -159,7 +159,7 @@ assert slide_z1.subs(one_hot_3) == S1 - 0, "with y = [0, 0, 1]: dLoss/dz1 = S1 =
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The same for $z_2$ (slide)
 #
-# $$\begin{aligned}\frac{\partial Loss}{\partial z_2} &=
+# $$\begin{aligned}\frac{\partial \mathrm{Loss}}{\partial z_2} &=
 # \begin{bmatrix} -\frac{y_1}{S_1} & -\frac{y_2}{S_2} & -\frac{y_3}{S_3} \end{bmatrix}
 # \begin{bmatrix} -S_1 S_2 \\ S_2(1-S_2) \\ -S_3 S_2 \end{bmatrix}
 # \\ &= y_1 S_2 + y_2 (S_2 - 1) + y_3 S_2\end{aligned}$$
@@ -174,7 +174,7 @@ assert slide_z2.subs(one_hot_3) == S2 - 0, "with y = [0, 0, 1]: dLoss/dz2 = S2 =
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### And for $z_3$, the true class (slide)
 #
-# $$\begin{aligned}\frac{\partial Loss}{\partial z_3} &=
+# $$\begin{aligned}\frac{\partial \mathrm{Loss}}{\partial z_3} &=
 # \begin{bmatrix} -\frac{y_1}{S_1} & -\frac{y_2}{S_2} & -\frac{y_3}{S_3} \end{bmatrix}
 # \begin{bmatrix} -S_1 S_3 \\ -S_2 S_3 \\ S_3(1-S_3) \end{bmatrix}
 # \\ &= y_1 S_3 + y_2 S_3 + y_3 (S_3 - 1)\end{aligned}$$
@@ -206,7 +206,7 @@ for m in (1, 2, 3):
 #
 # Nothing has been assumed about $y$ so far. **Now, and only now, we use that the labels sum to 1**, which is true for one-hot labels and for proper soft labels such as $[0.1, 0.2, 0.7]$:
 #
-# $$\sum_i y_i = 1 \quad\Longrightarrow\quad \boxed{\frac{\partial Loss}{\partial z_m} = S_m - y_m}$$
+# $$\sum_i y_i = 1 \quad\Longrightarrow\quad \boxed{\frac{\partial \mathrm{Loss}}{\partial z_m} = S_m - y_m}$$
 #
 # Many texts use $\sum_i y_i = 1$ without saying so. When it fails, $S - y$ is simply the wrong gradient (two slides on).
 
@@ -220,9 +220,9 @@ for m in (1, 2, 3):
 #
 # Skip $S$: write $\log S_i = z_i - \log \sum_j e^{z_j}$ (notebook 01's log-softmax) into the loss. **If $\sum_i y_i = 1$:**
 #
-# $$Loss = -\sum_i y_i \Big(z_i - \log \sum_j e^{z_j}\Big) = \log \sum_j e^{z_j} - \sum_i y_i z_i$$
+# $$\mathrm{Loss} = -\sum_i y_i \Big(z_i - \log \sum_j e^{z_j}\Big) = \log \sum_j e^{z_j} - \sum_i y_i z_i$$
 #
-# $$\frac{\partial Loss}{\partial z_m} = \frac{e^{z_m}}{\sum_j e^{z_j}} - y_m = S_m - y_m$$
+# $$\frac{\partial \mathrm{Loss}}{\partial z_m} = \frac{e^{z_m}}{\sum_j e^{z_j}} - y_m = S_m - y_m$$
 #
 # (Without $\sum_i y_i = 1$ the first term keeps its factor: $\left(\sum_i y_i\right) \log \sum_j e^{z_j}$, and the result is $S_m \sum_i y_i - y_m$ again.)
 
@@ -248,7 +248,7 @@ display(equation(r"\frac{\partial Loss}{\partial z_1}", sp.diff(loss_lse, z[0]),
 #
 # | the Jacobian route (the lecture) | the log-sum-exp route |
 # | --- | --- |
-# | works for **any** loss on top of softmax: only $\frac{\partial Loss}{\partial S}$ changes | only for cross-entropy; simplest when $\sum_i y_i = 1$ (otherwise the factor $\sum_i y_i$ stays, as above) |
+# | works for **any** loss on top of softmax: only $\frac{\partial \mathrm{Loss}}{\partial S}$ changes | only for cross-entropy; simplest when $\sum_i y_i = 1$ (otherwise the factor $\sum_i y_i$ stays, as above) |
 # | shows *why* the result is simple: $\frac{1}{S_i}$ cancels $S_i$ term by term | two lines, no $K \times K$ matrix |
 # | what a framework does when softmax is its own layer | what frameworks do when softmax and the loss are **fused**: $O(K)$ work, and $\log S$ is never rounded to $-\infty$ |
 
@@ -323,13 +323,13 @@ assert in_S.subs(sum_y_K, 1) == g.S[g.m] - g.y[g.m], "S_m - y_m once the labels 
 #
 # The lecture summarises the result as
 #
-# $$\frac{\partial Loss}{\partial z_i} = S_i - y_i \;\text{ when } i = m, \qquad \frac{\partial Loss}{\partial z_m} = y_i S_m \;\text{ when } i \ne m,$$
+# $$\frac{\partial \mathrm{Loss}}{\partial z_i} = S_i - y_i \;\text{ when } i = m, \qquad \frac{\partial \mathrm{Loss}}{\partial z_m} = y_i S_m \;\text{ when } i \ne m,$$
 #
-# "the second term $y_i S_m = 0$ when $i \ne m$, therefore $\frac{\partial Loss}{\partial z_i} = S_i - y_i$."
+# "the second term $y_i S_m = 0$ when $i \ne m$, therefore $\frac{\partial \mathrm{Loss}}{\partial z_i} = S_i - y_i$."
 #
-# **Key:** here, as in the rest of this notebook, $m$ is the logit we differentiate by and $c$ the true class. **In short:** the second line is one *term* of a sum, not $\frac{\partial Loss}{\partial z_m}$, and the argument holds only for $m = c$.
+# **Key:** here, as in the rest of this notebook, $m$ is the logit we differentiate by and $c$ the true class. **In short:** the second line is one *term* of a sum, not $\frac{\partial \mathrm{Loss}}{\partial z_m}$, and the argument holds only for $m = c$.
 #
-# **For the true class, $m = c$:** in the chain-rule sum $\frac{\partial Loss}{\partial z_m} = \sum_i y_i\,(S_m - \delta_{im})$, the $i = m$ term is $y_m(S_m - 1) = S_m - 1 = S_m - y_m$ (because $y_m = 1$), and every other term $y_i S_m$ is $0$ because $y_i = 0$ for $i \ne c$. So for $m = c$ the slide's argument is right:
+# **For the true class, $m = c$:** in the chain-rule sum $\frac{\partial \mathrm{Loss}}{\partial z_m} = \sum_i y_i\,(S_m - \delta_{im})$, the $i = m$ term is $y_m(S_m - 1) = S_m - 1 = S_m - y_m$ (because $y_m = 1$), and every other term $y_i S_m$ is $0$ because $y_i = 0$ for $i \ne c$. So for $m = c$ the slide's argument is right:
 
 # %% slideshow={"slide_type": "fragment"}
 m = 3  # the true class of y = [0, 0, 1]
@@ -373,7 +373,7 @@ assert slide_line_2[2] == 0.0 and np.isclose(slide_line_2[3], 0.1), "y_i S_1 dep
 assert np.isclose(true_dLoss_dz1, 0.1), "... so it cannot be dLoss/dz_1, which is one number: 0.1"
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The value depends on $i$, so it cannot be $\frac{\partial Loss}{\partial z_m}$. (Here $i = 3 = c$ happens to give the right value: the single nonzero term is the whole sum.)
+# The value depends on $i$, so it cannot be $\frac{\partial \mathrm{Loss}}{\partial z_m}$. (Here $i = 3 = c$ happens to give the right value: the single nonzero term is the whole sum.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### SymPy settles it
@@ -395,7 +395,7 @@ for m in (1, 2, 3):
 # | the slide says | what is true |
 # | --- | --- |
 # | $S_i - y_i$ when $i = m$ | the $i = m$ **term** is $y_m(S_m - 1)$: $S_m - y_m$ for the true class ($y_m = 1$), $0$ for the others |
-# | $\frac{\partial Loss}{\partial z_m} = y_i S_m$ when $i \ne m$ | $y_i S_m$ is **one term** of the sum, not a derivative; $\frac{\partial Loss}{\partial z_m}$ is the whole sum |
+# | $\frac{\partial \mathrm{Loss}}{\partial z_m} = y_i S_m$ when $i \ne m$ | $y_i S_m$ is **one term** of the sum, not a derivative; $\frac{\partial \mathrm{Loss}}{\partial z_m}$ is the whole sum |
 # | $y_i S_m = 0$ when $i \ne m$ | true for $m = c$; for $m \ne c$ the term $i = c$ is $y_c S_m = S_m$, the whole answer. What always holds: $y_i S_m = 0$ when $i \ne c$ |
 # | therefore $S_i - y_i$ | yes: $y_m(S_m - 1) + \sum_{i \ne m} y_i S_m = S_m \sum_i y_i - y_m = S_m - y_m$ when $\sum_i y_i = 1$ |
 
@@ -480,9 +480,9 @@ LogitsExplorer().widget  # drag the logits, change the true class: S, the loss a
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A batch: where the $\frac{1}{N}$ goes
 #
-# The batch loss is the mean over $N$ samples, $Loss = \frac{1}{N}\sum_{n=1}^{N} Loss_n$, and sample $n$'s loss depends only on its own logits $z_n$. So row $n$ of the gradient is
+# The batch loss is the mean over $N$ samples, $\mathrm{Loss} = \frac{1}{N}\sum_{n=1}^{N} \mathrm{Loss}_n$, and sample $n$'s loss depends only on its own logits $z_n$. So row $n$ of the gradient is
 #
-# $$\frac{\partial Loss}{\partial z_{n,m}} = \frac{1}{N}\,\frac{\partial Loss_n}{\partial z_{n,m}} = \frac{S_{n,m} - y_{n,m}}{N}.$$
+# $$\frac{\partial \mathrm{Loss}}{\partial z_{n,m}} = \frac{1}{N}\,\frac{\partial \mathrm{Loss}_n}{\partial z_{n,m}} = \frac{S_{n,m} - y_{n,m}}{N}.$$
 #
 # The $\frac{1}{N}$ comes from the mean, and it multiplies **every** row.
 
@@ -511,10 +511,10 @@ np.testing.assert_allclose(cross_entropy_grad(Z, labels, reduction="sum"), N * G
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - $\frac{\partial Loss}{\partial S_i} = -\frac{y_i}{S_i}$; the chain rule multiplies this row vector by each column of the softmax Jacobian.
+# - $\frac{\partial \mathrm{Loss}}{\partial S_i} = -\frac{y_i}{S_i}$; the chain rule multiplies this row vector by each column of the softmax Jacobian.
 # - Row × column, term by term: $-\frac{y_i}{S_i}\cdot\frac{\partial S_i}{\partial z_1}$, the $S_i$ cancels, and the slides' $y_1(S_1 - 1) + y_2 S_1 + y_3 S_1 = S_1\sum_i y_i - y_1$ (SymPy confirms all three).
-# - Second route: $Loss = \log\sum_j e^{z_j} - \sum_i y_i z_i$ (when $\sum_i y_i = 1$) gives $S - y$ in two lines; the Jacobian route works for any loss on top of softmax.
-# - For **any** labels: $\frac{\partial Loss}{\partial z_m} = S_m \sum_i y_i - y_m$, for $K = 3$ and for any $K$. **If** the labels sum to 1: $S_m - y_m$. Otherwise $S - y$ is wrong.
+# - Second route: $\mathrm{Loss} = \log\sum_j e^{z_j} - \sum_i y_i z_i$ (when $\sum_i y_i = 1$) gives $S - y$ in two lines; the Jacobian route works for any loss on top of softmax.
+# - For **any** labels: $\frac{\partial \mathrm{Loss}}{\partial z_m} = S_m \sum_i y_i - y_m$, for $K = 3$ and for any $K$. **If** the labels sum to 1: $S_m - y_m$. Otherwise $S - y$ is wrong.
 # - The slide's two-case summary is right for the true class $m = c$; for the other classes the one nonzero term is $y_c S_m = S_m$, so "$y_i S_m = 0$" needs $i \ne c$. Its conclusion $S_m - y_m$ holds either way.
 # - The slide's example: $S - y = [0.1, 0.3, -0.4]$, confirmed by `course_utils`, the Jacobian product, SymPy and finite differences.
 # - A batch with *mean* reduction: row $n$ is $(S_n - y_n)/N$.
@@ -527,7 +527,7 @@ np.testing.assert_allclose(cross_entropy_grad(Z, labels, reduction="sum"), N * G
 #
 # 1. Repeat the slide's computation for $y = [0, 1, 0]$: what is $S - y$, and which logit goes up?
 # 2. Use soft labels $y = [0.1, 0.1, 0.8]$: check that `cross_entropy_grad` equals $S - y$ and finite differences.
-# 3. Show with SymPy that $\sum_m \frac{\partial Loss}{\partial z_m} = \left(\sum_i y_i\right)\left(\sum_m S_m\right) - \sum_i y_i$, which is 0 when $\sum_m S_m = 1$. Why must it be 0? (Notebook 02: adding a constant to all logits changes nothing.)
+# 3. Show with SymPy that $\sum_m \frac{\partial \mathrm{Loss}}{\partial z_m} = \left(\sum_i y_i\right)\left(\sum_m S_m\right) - \sum_i y_i$, which is 0 when $\sum_m S_m = 1$. Why must it be 0? (Notebook 02: adding a constant to all logits changes nothing.)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Answer to 1: S − y = [0.1, −0.7, 0.6]; z2 goes up by 0.7, z3 (the most probable, but wrong) goes down the most.

@@ -20,7 +20,7 @@
 # By the end of this notebook you can
 #
 # 1. run the lecture's **four steps** (forward pass, loss computation, backward pass, weight update) on a small network and say what each one computes;
-# 2. derive the **backward pass layer by layer**, starting from notebook 03's result $\frac{\partial Loss}{\partial z} = S - y$;
+# 2. derive the **backward pass layer by layer**, starting from notebook 03's result $\frac{\partial \mathrm{Loss}}{\partial z} = S - y$;
 # 3. **check** every gradient of the network against finite differences;
 # 4. **test** the lecture's four claimed advantages of backpropagation instead of repeating them, and say which two need an erratum.
 
@@ -68,7 +68,7 @@ np.set_printoptions(precision=4, suppress=True)
 # A multi-layer perceptron with one hidden layer of 16 tanh units and $K = 3$ outputs, the **logits** $z$.
 # For a batch of $N$ inputs (one per row of $X$):
 #
-# $$A_1 = \tanh(X W_1 + b_1), \qquad z = A_1 W_2 + b_2, \qquad S = \mathrm{softmax}(z), \qquad Loss = -\frac{1}{N}\sum_{n=1}^{N}\sum_{i=1}^{K} y_{ni}\log S_{ni}$$
+# $$A_1 = \tanh(X W_1 + b_1), \qquad z = A_1 W_2 + b_2, \qquad S = \mathrm{softmax}(z), \qquad \mathrm{Loss} = -\frac{1}{N}\sum_{n=1}^{N}\sum_{i=1}^{K} y_{n,i}\log S_{n,i}$$
 #
 # The last two are notebook 01's softmax and the lecture's categorical cross-entropy, averaged over the batch.
 
@@ -92,7 +92,7 @@ display(network_figure(net.sizes))
 # - $Z_1 = X W_1 + b_1$, **before** tanh: $(N, 16)$
 # - $A_1 = \tanh(Z_1)$, **after** tanh: $(N, 16)$
 # - $z = A_1 W_2 + b_2$, the logits (a "$Z_2$"): $(N, K)$
-# - $dV = \partial Loss / \partial V$, for any $V$: the shape of $V$
+# - $dV = \partial \mathrm{Loss} / \partial V$, for any $V$: the shape of $V$
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The data: three spirals
@@ -108,8 +108,8 @@ assert X.shape == (180, 2) and set(labels) == {0, 1, 2}
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The computational graph
 #
-# Forward (black): each box is computed from the one on its left. Backward (red): each gradient from the one on its **right**, starting with $\partial Loss/\partial Loss = 1$ at the loss.
-# $S$ and $Loss$ are differentiated **together**: notebook 03's rule gives $dz = (S - y)/N$ directly, with no $\partial Loss/\partial S$.
+# Forward (black): each box is computed from the one on its left. Backward (red): each gradient from the one on its **right**, starting with $\partial \mathrm{Loss}/\partial \mathrm{Loss} = 1$ at the loss.
+# $S$ and $\mathrm{Loss}$ are differentiated **together**: notebook 03's rule gives $dz = (S - y)/N$ directly, with no $\partial \mathrm{Loss}/\partial S$.
 # The backward pass needs only the inputs of the two dense layers, $X$ and $A_1$, which the forward pass keeps.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -149,7 +149,7 @@ assert abs(loss - np.log(3)) < 0.1, "an untrained net guesses roughly uniformly"
 #
 # *"Calculate gradients of weights and biases."*
 #
-# It starts from notebook 03's result, $\frac{\partial Loss}{\partial z} = \frac{1}{N}(S - y)$ for the mean loss, computed by `cross_entropy_grad`, and fills `net.grads` with one gradient per parameter, of the same shape.
+# It starts from notebook 03's result, $\frac{\partial \mathrm{Loss}}{\partial z} = \frac{1}{N}(S - y)$ for the mean loss, computed by `cross_entropy_grad`, and fills `net.grads` with one gradient per parameter, of the same shape.
 
 # %% slideshow={"slide_type": "fragment"}
 dz = cross_entropy_grad(logits, labels)   # (S - y) / N, shape (N, K)
@@ -164,7 +164,7 @@ assert all(net.grads[k].shape == net.params[k].shape for k in net.params)
 #
 # *"Adjust weights and biases to reduce future errors."*
 #
-# Gradient descent moves every parameter a small step against its gradient: $p \leftarrow p - \eta\, \frac{\partial Loss}{\partial p}$, with learning rate $\eta$ (`lr` in the code).
+# Gradient descent moves every parameter a small step against its gradient: $p \leftarrow p - \eta\, \frac{\partial \mathrm{Loss}}{\partial p}$, with learning rate $\eta$ (`lr` in the code).
 
 # %% slideshow={"slide_type": "fragment"}
 lr = 2.0
@@ -212,13 +212,13 @@ assert np.allclose(dz.sum(axis=1), 0, atol=1e-15), "S and y both sum to 1 in eac
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Rule 1: a dense layer $Z = AW + b$, one sample
 #
-# For one sample, input $a$ and output $Z_k = \sum_i a_i W_{ik} + b_k$; write $g_k = \frac{\partial Loss}{\partial Z_k}$ for the gradient arriving from the right.
+# For one sample, input $a$ and output $Z_k = \sum_i a_i W_{ik} + b_k$; write $g_k = \frac{\partial \mathrm{Loss}}{\partial Z_k}$ for the gradient arriving from the right.
 # The loss depends on $W_{ij}$ only **through** the outputs $Z_k$, so by the chain rule
 #
-# $$\frac{\partial Loss}{\partial W_{ij}} = \sum_k g_k \frac{\partial Z_k}{\partial W_{ij}} = g_j\, a_i,
+# $$\frac{\partial \mathrm{Loss}}{\partial W_{ij}} = \sum_k g_k \frac{\partial Z_k}{\partial W_{ij}} = g_j\, a_i,
 # \qquad\text{because } \frac{\partial Z_k}{\partial W_{ij}} = a_i \text{ if } k = j, \text{ else } 0.$$
 #
-# All $i, j$ at once: the **outer product** $a\, g^\top$. The same sum gives $\frac{\partial Loss}{\partial b_j} = g_j$ and $\frac{\partial Loss}{\partial a_i} = \sum_j W_{ij}\, g_j$, i.e. $W g$.
+# All $i, j$ at once: the **outer product** $a\, g^\top$. The same sum gives $\frac{\partial \mathrm{Loss}}{\partial b_j} = g_j$ and $\frac{\partial \mathrm{Loss}}{\partial a_i} = \sum_j W_{ij}\, g_j$, i.e. $W g$.
 
 # %% slideshow={"slide_type": "subslide"}
 a = sp.Matrix(sp.symbols("a1 a2"))
@@ -321,7 +321,7 @@ print("the table and net.backward agree for W1, b1, W2, b2")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Gradient check: every parameter against finite differences
 #
-# Central differences, $\frac{\partial Loss}{\partial p_k} \approx \frac{Loss(p + \epsilon e_k) - Loss(p - \epsilon e_k)}{2\epsilon}$ with $\epsilon = 10^{-6}$, know nothing about the chain rule.
+# Central differences, $\frac{\partial \mathrm{Loss}}{\partial p_k} \approx \frac{\mathrm{Loss}(p + \epsilon e_k) - \mathrm{Loss}(p - \epsilon e_k)}{2\epsilon}$ with $\epsilon = 10^{-6}$, know nothing about the chain rule.
 # If backprop is right, the two agree to a relative error $\max|a - b| / \max(|a| + |b|)$ of about $10^{-9}$ to $10^{-8}$; we assert below $10^{-7}$ (CS231n's "good"). Their last digits differ between machines; the assert only asks for $< 10^{-7}$.
 # The same check, on 30 of the points, for a deeper, a wider and a ReLU network: nothing in `MLP.backward` is specific to one hidden layer of 16. Last, what the check cost, counted in forward passes.
 
@@ -417,7 +417,7 @@ display(decision_regions_figure(net, X, labels, title=f"after 800 steps: {accura
 # - **learning rate**: retrains from the same seed (about half a second).
 # - **sample**: pick another point (circled).
 #
-# In JupyterLab, try: find the step where the region under the ringed point changes colour; watch $\lVert \partial Loss/\partial W \rVert$ shrink as the loss flattens.
+# In JupyterLab, try: find the step where the region under the ringed point changes colour; watch $\lVert \partial \mathrm{Loss}/\partial W \rVert$ shrink as the loss flattens.
 # In the slides or a static page the explorer is a snapshot of its last state: its controls do nothing there.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
@@ -438,7 +438,7 @@ np.testing.assert_allclose(bx.history, run.history, rtol=1e-9, err_msg="the expl
 # 3. is **good enough for different network architectures**;
 # 4. has **no parameters to tune**.
 #
-# Each is a testable statement: one is half right and two need an erratum. The measuring code is in `course_utils.experiments`.
+# Each is a testable statement. Measured below: claims 1 and 3 hold with a correction (backprop is fast, but its advantage grows with the network; any architecture works if every block has a useful derivative), and claims 2 and 4 need an erratum. The measuring code is in `course_utils.experiments`.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 1 · Fast: 2 passes instead of $2P$, and the advantage **grows**
@@ -537,7 +537,7 @@ display(loss_curves_figure({eta: outcomes[eta] for eta in (0.01, 0.5, 2.0, 10.0)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - The **four steps**: forward pass (cache each dense layer's input $A_{l-1}$), loss (mean cross-entropy), backward pass from $dz = \frac{1}{N}(S - y)$, then layer by layer $dW_l = A_{l-1}^\top dZ_l$ (the only product of $W_l$'s shape), $db_l = \sum_n dZ_{l,n}$, $dA_{l-1} = dZ_l\,W_l^\top$ and through tanh $dZ_{l-1} = dA_{l-1} \odot (1 - A_{l-1}^2)$; weight update $p \leftarrow p - \eta\,\frac{\partial Loss}{\partial p}$.
+# - The **four steps**: forward pass (cache each dense layer's input $A_{l-1}$), loss (mean cross-entropy), backward pass from $dz = \frac{1}{N}(S - y)$, then layer by layer $dW_l = A_{l-1}^\top dZ_l$ (the only product of $W_l$'s shape), $db_l = \sum_n dZ_{l,n}$, $dA_{l-1} = dZ_l\,W_l^\top$ and through tanh $dZ_{l-1} = dA_{l-1} \odot (1 - A_{l-1}^2)$; weight update $p \leftarrow p - \eta\,\frac{\partial \mathrm{Loss}}{\partial p}$.
 # - Every gradient agrees with finite differences (relative error $< 10^{-7}$ here, $< 10^{-6}$ for other depths, widths and ReLU).
 # - **Fast**: 1 forward + 1 backward pass instead of $2P$ forward passes; the advantage **grows** with $P$ (> 50× at $P = 771$).
 # - **Memory**, an erratum: efficient in time, it **pays in memory**: $N \times$ (sum of the layer widths, output excluded) cached numbers, more than finite differences keep (hence checkpointing).

@@ -19,11 +19,11 @@
 #
 # By the end of this notebook you can
 #
-# 1. say why softmax regression is the one-layer network `MLP([64, 10])`, trained by exactly the gradient of notebook 03, $\frac{\partial Loss}{\partial z} = \frac{S - y}{N}$;
+# 1. say why softmax regression is the one-layer network `MLP([64, 10])`, trained by exactly the gradient of notebook 03, $\frac{\partial \mathrm{Loss}}{\partial z} = \frac{S - y}{N}$;
 # 2. train it on real data with a held-out **test** set, and read a test accuracy across several seeds;
 # 3. read a **confusion matrix** and the model's most confident mistakes;
 # 4. check whether $S$ is **calibrated** with a reliability diagram, and fix it with a temperature $T$ fitted on **validation** data;
-# 5. carry the backward pass one step further, to $\frac{\partial Loss}{\partial x}$, and check it against finite differences.
+# 5. carry the backward pass one step further, to $\frac{\partial \mathrm{Loss}}{\partial x}$, and check it against finite differences.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Everything so far ran on three numbers or a toy spiral. Here the same four steps and the same S − y train a classifier on 1,797 real handwritten digits in well under a second. The numbers from training differ by a fraction of a percent between machines (rounding in the last bit grows over hundreds of steps), so the notebook asserts margins, not exact accuracies.
@@ -117,11 +117,11 @@ assert np.array_equal(np.sort(every_row), np.arange(len(labels))), (
 #
 # One dense layer and softmax, nothing hidden:
 #
-# $$z = x W + b \quad (W: 64 \times 10), \qquad S = \operatorname{softmax}(z), \qquad Loss = -\frac{1}{N}\sum_n \sum_i y_{ni} \log S_{ni}$$
+# $$z = x W + b \quad (W: 64 \times 10), \qquad S = \operatorname{softmax}(z), \qquad \mathrm{Loss} = -\frac{1}{N}\sum_n \sum_i y_{n,i} \log S_{n,i}$$
 #
-# with $y$ one-hot, as in notebooks 03 and 04. The backward pass is notebook 03's result and one shape rule, $\frac{\partial Loss}{\partial W}$ has $W$'s shape $64 \times 10$, so it is $X^\top \frac{\partial Loss}{\partial z}$:
+# with $y$ one-hot, as in notebooks 03 and 04. The backward pass is notebook 03's result and one shape rule, $\frac{\partial \mathrm{Loss}}{\partial W}$ has $W$'s shape $64 \times 10$, so it is $X^\top \frac{\partial \mathrm{Loss}}{\partial z}$:
 #
-# $$\frac{\partial Loss}{\partial z} = \frac{S - y}{N}, \qquad \frac{\partial Loss}{\partial W} = X^{\top} \frac{\partial Loss}{\partial z}, \qquad \frac{\partial Loss}{\partial b} = \sum_n \frac{\partial Loss}{\partial z_n}$$
+# $$\frac{\partial \mathrm{Loss}}{\partial z} = \frac{S - y}{N}, \qquad \frac{\partial \mathrm{Loss}}{\partial W} = X^{\top} \frac{\partial \mathrm{Loss}}{\partial z}, \qquad \frac{\partial \mathrm{Loss}}{\partial b} = \sum_n \frac{\partial \mathrm{Loss}}{\partial z_n}$$
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The network computes exactly this
@@ -371,11 +371,11 @@ reliability_figure(rel_pooled, title="five seeds' test images (1,795)")
 # **Speaker notes.** Temperature scaling (Guo et al., 2017) is usually needed the other way round: big networks trained long are overconfident and get T > 1. This short-trained linear model is underconfident and gets T < 1; the same one-parameter fix works both ways. Stress: T is fitted on validation data, and the test numbers only check it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## $\frac{\partial Loss}{\partial x}$: which pixels matter
+# ## $\frac{\partial \mathrm{Loss}}{\partial x}$: which pixels matter
 #
-# Carry the backward pass one step further, to the input. For one image of class $c$, at the explorer's temperature $T$: $Loss = -\log S_c$ with $S = \operatorname{softmax}(z / T)$, so $\frac{\partial Loss}{\partial z} = \frac{S - y}{T}$ ($T = 1$ gives notebook 03's $S - y$). For softmax regression, $z = xW + b$, so
+# Carry the backward pass one step further, to the input. For one image of class $c$, at the explorer's temperature $T$: $\mathrm{Loss} = -\log S_c$ with $S = \operatorname{softmax}(z / T)$, so $\frac{\partial \mathrm{Loss}}{\partial z} = \frac{S - y}{T}$ ($T = 1$ gives notebook 03's $S - y$). For softmax regression, $z = xW + b$, so
 #
-# $$\frac{\partial Loss}{\partial x} = \frac{\partial Loss}{\partial z}\,W^{\top} = \frac{S - y}{T}\,W^{\top} \qquad (1 \times 10)\,(10 \times 64) = 1 \times 64,$$
+# $$\frac{\partial \mathrm{Loss}}{\partial x} = \frac{\partial \mathrm{Loss}}{\partial z}\,W^{\top} = \frac{S - y}{T}\,W^{\top} \qquad (1 \times 10)\,(10 \times 64) = 1 \times 64,$$
 #
 # an $8 \times 8$ map: where darker ink would raise the loss (positive) or lower it (negative). Through a hidden layer, each layer multiplies by its $W^{\top}$ and $\tanh'$, as in notebook 04.
 
@@ -423,7 +423,7 @@ assert relative_error(fd_mlp, input_gradient(mlp, x, c, T_fit)) < 1e-7, (
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try it: the digits explorer
 #
-# Pick a test image: its $S$ against $y$, the loss, and $\frac{\partial Loss}{\partial x}$ as an $8 \times 8$ map.
+# Pick a test image: its $S$ against $y$, the loss, and $\frac{\partial \mathrm{Loss}}{\partial x}$ as an $8 \times 8$ map.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 DigitsExplorer(softmax_reg, split.X_test, split.labels_test, T=round(T_fit, 2), index=n).widget
@@ -431,7 +431,7 @@ DigitsExplorer(softmax_reg, split.X_test, split.labels_test, T=round(T_fit, 2), 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it
 #
-# It opens on the most confident mistake, at the fitted $T$. Left: the image; middle: $S$ (blue, the left bar of each pair) against $y$ (orange, the right bar); right: $\frac{\partial Loss}{\partial x}$ divided by its largest magnitude (red: darker ink there raises the loss; blue: lowers it).
+# It opens on the most confident mistake, at the fitted $T$. Left: the image; middle: $S$ (blue, the left bar of each pair) against $y$ (orange, the right bar); right: $\frac{\partial \mathrm{Loss}}{\partial x}$ divided by its largest magnitude (red: darker ink there raises the loss; blue: lowers it).
 #
 # - On a confident, correct image the loss and the map fade to almost nothing: $S - y \approx 0$.
 # - On a mistake, does the map look like the strokes of the true digit (blue) and of the wrong one (red)?
@@ -447,6 +447,4 @@ DigitsExplorer(softmax_reg, split.X_test, split.labels_test, T=round(T_fit, 2), 
 # - **Test** data are held out to report; **validation** data to choose things such as $T$.
 # - The confusion matrix and the most confident mistakes show *where* the model fails, not just how often.
 # - A reliability diagram asks whether $S$ means what it says; here it is underconfident, and a temperature $T < 1$ fitted on validation data calibrates it without changing a single prediction.
-# - The backward pass reaches the input too: $\frac{\partial Loss}{\partial x} = \frac{\partial Loss}{\partial z} W^{\top}$, checked against finite differences.
-#
-# Numbers from training are asserted with margins: they move a little from machine to machine.
+# - The backward pass reaches the input too: $\frac{\partial \mathrm{Loss}}{\partial x} = \frac{\partial \mathrm{Loss}}{\partial z} W^{\top}$, checked against finite differences.
