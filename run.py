@@ -68,11 +68,21 @@ def setup() -> None:
     want = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in inputs))
     if stamp.exists() and stamp.read_text() == want.hexdigest():
         return
+    pins = sum(1 for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line)
+    step(1, "upgrading pip")
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PY, "-m", "pip", "install", "--quiet", "-r", "requirements.txt")
+    step(2, f"installing requirements.txt: {pins} pinned packages (a few minutes the first time)")
+    run(PY, "-m", "pip", "install", "--progress-bar", "off", "-r", "requirements.txt")
+    step(3, "installing course_utils (editable)")
     run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
+    step(4, "installing the JupyterLab settings (binder/overrides.json)")
     install_settings(PY)
     stamp.write_text(want.hexdigest())
+    print(f"{VENV.name} is ready", flush=True)
+
+
+def step(n: int, what: str, of: int = 4) -> None:
+    print(f"[setup {n}/{of}] {what}", flush=True)
 
 
 def main(argv: list[str]) -> int:
