@@ -16,9 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_label_range, integer_labels, positive_int, positive_number
-from .losses import cross_entropy_grad, cross_entropy_with_logits
-from .network import MLP
+from ._checks import (
+    as_float_array,
+    check_label_range,
+    integer_labels,
+    positive_int,
+    positive_number,
+    probabilities,
+)
+from ._checks import seed as check_seed
+from .losses import cross_entropy_with_logits
+from .network import MLP, check_network, input_gradient  # noqa: F401  (input_gradient: for the notebooks)
 
 K_DIGITS = 10  # classes 0..9
 SIDE = 8  # an image is SIDE x SIDE pixels
@@ -66,12 +74,6 @@ def _fraction(value, name: str) -> float:
     return float(value)
 
 
-def _seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__} {seed!r}")
-    return int(seed)
-
-
 def _features_and_labels(X, labels) -> tuple[np.ndarray, np.ndarray]:
     X = as_float_array(X, "X", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)
     labels = integer_labels(labels, "labels")
@@ -100,7 +102,7 @@ def split_digits(
             f"val_fraction + test_fraction must be < 1 to leave training data, got "
             f"{val_fraction} + {test_fraction}"
         )
-    rng = np.random.default_rng(_seed(seed))
+    rng = np.random.default_rng(check_seed(seed))
     parts: dict[str, list[np.ndarray]] = {"train": [], "val": [], "test": []}
     for c in np.unique(labels):
         members = rng.permutation(np.flatnonzero(labels == c))
@@ -148,9 +150,9 @@ def confusion_matrix(labels, predicted, K: int = K_DIGITS) -> np.ndarray:
 
 
 def _probs_and_labels(S, labels) -> tuple[np.ndarray, np.ndarray]:
-    S = as_float_array(S, "S", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)
-    if np.any(S < 0) or np.any(S > 1) or np.max(np.abs(S.sum(axis=1) - 1)) > 1e-6:
-        raise ValueError("S must hold probabilities: entries in [0, 1], every row summing to 1")
+    S = probabilities(S, "S", max_ndim=2).astype(np.float64, copy=False)
+    if S.ndim != 2:
+        raise ValueError(f"S must have shape (N, K), one row of probabilities per sample, got {S.shape}")
     labels = integer_labels(labels, "labels")
     if labels.shape != (S.shape[0],):
         raise ValueError(f"labels must have shape ({S.shape[0]},), one per row of S, got {labels.shape}")
@@ -249,37 +251,3 @@ def most_confident_wrong(S, labels, k: int = 8) -> np.ndarray:
     wrong = np.flatnonzero(S.argmax(axis=1) != labels)
     order = np.argsort(-S[wrong].max(axis=1), kind="stable")
     return wrong[order[:k]].astype(np.int64)
-
-
-def input_gradient(net: MLP, X, labels, T: float = 1.0) -> np.ndarray:
-    """dLoss_n/dx_n for each image: how the loss of sample n changes with each of its pixels.
-
-    Loss_n = -log softmax(z_n / T)_{y_n} with z = net.forward(X). The backward pass of the
-    network, carried one step further than the weights, down to the input:
-
-        dz       = (S - y) / T                       cross_entropy_grad(z / T, y) / T, (N, K)
-        dA_{l-1} = dZ_l W_l^T                        through dense layer l, l = L .. 1
-        dZ_{l-1} = dA_{l-1} * phi'(Z_{l-1})          through a hidden layer's activation
-        dX       = dA_0                              (N, n_in)
-
-    For softmax regression (one layer) this is dLoss/dx = (S - y) W^T / T. ``X`` (N, n_in) gives
-    (N, n_in); one image ``X`` (n_in,) with an integer label gives (n_in,). T > 0 is a temperature.
-    """
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
-    single = np.ndim(X) == 1
-    X2 = as_float_array(X, "X", min_ndim=1, max_ndim=2).astype(np.float64, copy=False)
-    if single:
-        X2 = X2[None, :]
-        labels = [labels] if np.ndim(labels) == 0 else labels
-    labels = integer_labels(labels, "labels")
-    if labels.shape != (X2.shape[0],):
-        raise ValueError(f"labels must have shape ({X2.shape[0]},), one class per image, got {labels.shape}")
-    T = positive_number(T, "T")
-    z = net.forward(X2)  # checks X's width; caches A_0 .. A_{L-1}
-    dZ = cross_entropy_grad(z / T, labels, reduction="sum") / T  # row n: dLoss_n/dz_n
-    for i in range(net.num_layers, 0, -1):
-        dA = dZ @ net.params[f"W{i}"].T
-        if i > 1:
-            dZ = dA * net.dphi_from_output(net.cache[i - 1])
-    return dA[0] if single else dA

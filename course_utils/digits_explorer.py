@@ -20,10 +20,10 @@ import numpy as np
 
 from ._checks import as_float_array, check_label_range, integer_labels, positive_int, positive_number
 from .controls import ControlPanel
-from .digits import SIDE, input_gradient
+from .digits import SIDE
 from .digits_plots import DigitsFigure
 from .losses import cross_entropy_with_logits, one_hot
-from .network import MLP
+from .network import MLP, check_network, input_gradient
 from .softmax import softmax
 from .widgets import explorer_outputs, move_status, temperature_slider
 
@@ -55,8 +55,7 @@ class DigitsExplorer:
         t_range: tuple[float, float] = (0.25, 4.0),
         dpi: int = 72,
     ) -> None:
-        if not isinstance(net, MLP):
-            raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+        check_network(net)
         if net.sizes[0] != SIDE * SIDE:
             raise ValueError(f"net must take {SIDE * SIDE} inputs (8 x 8 pixels), its sizes are {net.sizes}")
         X = as_float_array(X, "X", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)

@@ -15,18 +15,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from .digits import SIDE, Reliability
 from .plots import S_COLOR, Y_COLOR, BlitFigure, DescribedFigure, freeze_layout
+from .plots.colors import CLASS_COLORS
+from .plots.described import DPI
 
-# One colour per reliability curve, the same in every figure (Okabe-Ito).
-CURVE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+# One colour per reliability curve, the same in every figure: the course's class colours 0, 5, 2, 3
+# (Okabe-Ito's blue, vermillion, bluish green and reddish purple).
+CURVE_COLORS = tuple(to_hex(CLASS_COLORS[k]) for k in (0, 5, 2, 3))
 # A second cue beside the colour, so the reliability curves stay apart without it.
 CURVE_MARKERS = ("o", "s", "^", "D")
 CURVE_LINESTYLES = ("-", "-.", ":", (0, (5, 1, 1, 1)))
-# Every static figure at 100 dpi, whatever the backend's default: a point is 100/72 px.
-DPI = 100
 
 
 def _images(images, name: str = "images") -> np.ndarray:

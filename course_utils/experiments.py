@@ -21,13 +21,7 @@ from ._checks import positive_int, positive_number
 from .data import make_spirals
 from .gradcheck import numerical_gradient, relative_error
 from .losses import cross_entropy_grad, cross_entropy_with_logits
-from .network import MLP, TrainingRun, train
-
-
-def _check_net(net) -> MLP:
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
-    return net
+from .network import MLP, TrainingRun, check_network, train
 
 
 def backprop_gradient(net: MLP, X, labels) -> dict[str, np.ndarray]:
@@ -35,7 +29,7 @@ def backprop_gradient(net: MLP, X, labels) -> dict[str, np.ndarray]:
 
     Returns ``net.grads``: dLoss/dp for every parameter p, each of p's shape.
     """
-    _check_net(net)
+    check_network(net)
     return net.backward(cross_entropy_grad(net.forward(X), labels))
 
 
@@ -66,7 +60,7 @@ def loss_without_cache(net: MLP, X, labels) -> float:
 
     For tanh networks (the default ``MLP``); the mean cross-entropy of the logits on (X, labels).
     """
-    if _check_net(net).activation != "tanh":
+    if check_network(net).activation != "tanh":
         raise ValueError(f"net must have tanh hidden layers, got activation={net.activation!r}")
     A = np.asarray(X, dtype=np.float64)
     for i in range(1, net.num_layers):
@@ -84,7 +78,7 @@ def finite_difference_gradient(
     ``first=n`` stops after n coordinates per parameter array (the rest stay 0): every pass is
     alike, so the memory peak of all 2P passes is reached after a few, in a fraction of the time.
     """
-    _check_net(net)
+    check_network(net)
     eps = positive_number(eps, "eps")
     if first is not None:
         first = positive_int(first, "first")

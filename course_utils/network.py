@@ -18,6 +18,7 @@ layer by layer, l = L .. 1:
     db_l     = sum_n dZ_l[n]                  (n_out,)
     dA_{l-1} = dZ_l W_l^T                     (N, n_in)
     dZ_{l-1} = dA_{l-1} * (1 - A_{l-1}^2)     tanh'(a) = 1 - tanh(a)^2, from the cached output
+    dX       = dA_0                           (N, sizes[0]): the input's gradient, one step further
 
 Why tanh and not ReLU for the hidden layers: tanh is smooth, so the finite-difference gradient
 check agrees with backprop to ~1e-9 everywhere (ReLU's kink at 0 lets a central difference
@@ -43,7 +44,7 @@ from ._checks import (
     positive_number,
 )
 from ._checks import seed as check_seed
-from .losses import cross_entropy_with_logits, cross_entropy_with_logits_and_grad
+from .losses import cross_entropy_grad, cross_entropy_with_logits, cross_entropy_with_logits_and_grad
 from .softmax import softmax
 
 ACTIVATIONS = ("tanh", "relu")
@@ -90,13 +91,6 @@ class MLP:
         """phi'(Z) written with the layer's output A = phi(Z): 1 - A^2 for tanh, [A > 0] for ReLU."""
         return 1.0 - A * A if self.activation == "tanh" else (A > 0).astype(A.dtype)
 
-    def __init_subclass__(cls, **kwargs) -> None:
-        """Subclasses written against the hooks' earlier names ``_phi``/``_dphi_from_output`` still work."""
-        super().__init_subclass__(**kwargs)
-        for old, new in (("_phi", "phi"), ("_dphi_from_output", "dphi_from_output")):
-            if old in cls.__dict__ and new not in cls.__dict__:
-                setattr(cls, new, cls.__dict__[old])
-
     def check_inputs(self, X) -> np.ndarray:
         """X as a finite float64 array of shape (N, sizes[0]), or a ValueError/TypeError naming X."""
         X = as_float_array(X, "X", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)
@@ -127,6 +121,10 @@ class MLP:
     def backward(self, dlogits, check: bool = True) -> dict[str, np.ndarray]:
         """Step 3, the backward pass: from dLoss/dz (N, K) fill ``self.grads`` and return it.
 
+        Layer by layer, l = L .. 1: dW_l = A_{l-1}^T dZ_l, db_l = sum_n dZ_l, dA_{l-1} = dZ_l W_l^T
+        and, through a hidden activation, dZ_{l-1} = dA_{l-1} * phi'(Z_{l-1}). The last dA_0 is
+        dLoss/dX, kept in ``self.input_grad`` (N, sizes[0]) for :func:`input_gradient`.
+
         Pass ``cross_entropy_grad(logits, labels)`` (the mean loss's (S - y) / N) as ``dlogits``;
         uses the activations cached by the last :meth:`forward`. ``check=False`` skips the check
         of ``dlogits`` (float64, the last forward's (N, K)), for a training loop that computed it.
@@ -136,9 +134,10 @@ class MLP:
             A_prev = self.cache[i - 1]
             self.grads[f"W{i}"] = A_prev.T @ dZ
             self.grads[f"b{i}"] = dZ.sum(axis=0)
+            dA_prev = dZ @ self.params[f"W{i}"].T
             if i > 1:
-                dA_prev = dZ @ self.params[f"W{i}"].T
                 dZ = dA_prev * self.dphi_from_output(A_prev)
+        self.input_grad = dA_prev  # one step further: dLoss/dX = dA_0, (N, sizes[0])
         return self.grads
 
     def _check_dlogits(self, dlogits) -> np.ndarray:
@@ -258,10 +257,41 @@ def train(net: MLP, X, labels, lr: float, steps: int, snapshot_every: int = 1) -
     return run
 
 
+def check_network(net, name: str = "net") -> MLP:
+    """``net`` itself if it is an :class:`MLP`, else a TypeError naming ``name``."""
+    if not isinstance(net, MLP):
+        raise TypeError(f"{name} must be an MLP, got {type(net).__name__}")
+    return net
+
+
+def input_gradient(net: MLP, X, labels, T: float = 1.0) -> np.ndarray:
+    """dLoss_n/dx_n for each input: how the loss of sample n changes with each of its features.
+
+    Loss_n = -log softmax(z_n / T)_{y_n} with z = net.forward(X): the backward pass of
+    :meth:`MLP.backward`, started from dLoss_n/dz_n = (S_n - y_n) / T and carried down to the input,
+
+        dz = (S - y) / T,   then l = L .. 1:   dA_{l-1} = dZ_l W_l^T,   dZ_{l-1} = dA_{l-1} * phi'(Z_{l-1})
+
+    so dX = dA_0. For softmax regression (one layer) this is (S - y) W^T / T. ``X`` (N, n_in) gives
+    (N, n_in); one input ``X`` (n_in,) with an integer label gives (n_in,). T > 0 is a temperature.
+    The backward pass also overwrites ``net.grads`` (with the per-sample losses' sum).
+    """
+    check_network(net)
+    single = np.ndim(X) == 1
+    X2 = as_float_array(X, "X", min_ndim=1, max_ndim=2).astype(np.float64, copy=False)
+    if single:
+        X2 = X2[None, :]
+        labels = [labels] if np.ndim(labels) == 0 else labels
+    labels = class_labels(labels, net.sizes[-1], X2.shape[0])
+    T = positive_number(T, "T")
+    z = net.forward(X2)  # checks X's width; caches A_0 .. A_{L-1}
+    net.backward(cross_entropy_grad(z / T, labels, reduction="sum") / T)  # row n: dLoss_n/dz_n
+    return net.input_grad[0] if single else net.input_grad
+
+
 def _check_training(net, X, labels, lr, steps, snapshot_every) -> tuple:
     """:func:`train`'s arguments, checked once before the loop."""
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    check_network(net)
     X = net.check_inputs(X)
     labels = net.check_labels(labels, X.shape[0])
     return (

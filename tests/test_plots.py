@@ -58,7 +58,6 @@ def test_plots_keeps_every_name_the_notebooks_import():
 
     for name in plots.__all__:
         assert getattr(plots, name) is not None
-    assert plots.BackpropFigure.bounds_of is plots.region_bounds
 
 
 def test_computational_graph_checks_its_argument():

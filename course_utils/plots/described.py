@@ -19,6 +19,9 @@ import io
 
 from matplotlib.figure import Figure
 
+#: Every static figure is drawn at 100 dpi, whatever the backend's default: a point is 100/72 px.
+DPI = 100
+
 #: Alt texts that describe nothing: a screen reader user learns nothing from them.
 PLACEHOLDER_ALTS = frozenset(
     {"", "figure", "image", "plot", "chart", "graph", "no description has been provided for this image"}

@@ -193,8 +193,6 @@ class BackpropFigure(BlitFigure):
             *self.d_bars,
         )
 
-    bounds_of = staticmethod(region_bounds)  # its earlier name, before region_bounds served both
-
     def set_run(self, history: Sequence[float], grad_norm_max: float) -> None:
         """Fix the limits for a new training run and draw its full loss curve in grey as background."""
         with self.lock:

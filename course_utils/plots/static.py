@@ -24,11 +24,8 @@ from .colors import (
     learning_rate_color,
     learning_rate_linestyle,
 )
-from .described import DescribedFigure
+from .described import DPI, DescribedFigure
 from .regions import grid_points, region_bounds, region_colors
-
-#: Every figure here is drawn at 100 dpi, whatever the backend's default: a point is 100/72 px.
-DPI = 100
 
 
 def _layer_kind(c: int, num_columns: int) -> str:
