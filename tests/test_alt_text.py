@@ -25,7 +25,7 @@ _spec = importlib.util.spec_from_file_location("build_student", ROOT / "tools" /
 build_student = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build_student)
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + [
+NOTEBOOKS = build_student.teaching_notebooks() + [
     ROOT / "notebooks" / "source" / "05_exercises" / "05_exercises.ipynb"
 ]
 images_in = build_student.images_in

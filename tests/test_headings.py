@@ -3,12 +3,16 @@ has one ``#`` title first, then ``##`` and ``###`` without skipping a level."""
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+sys.path.insert(0, str(ROOT / "tools"))
+from course_notebooks import teaching_notebooks  # noqa: E402
+
+NOTEBOOKS = teaching_notebooks()
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^(#{1,6})\s+\S")
 

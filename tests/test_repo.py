@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from course_notebooks import teaching_notebooks  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -110,7 +113,7 @@ def test_readme_teaching_times_match_the_slide_metadata():
     from collections import Counter
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in teaching_notebooks():
         nb = json.loads(path.read_text(encoding="utf-8"))
         kinds = Counter(c.get("metadata", {}).get("slideshow", {}).get("slide_type") for c in nb["cells"])
         row = re.search(rf"^\| {path.name[:2]} [^|]*\| (\d+) \+ (\d+) \| (\d+) \|", readme, re.MULTILINE)

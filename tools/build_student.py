@@ -44,6 +44,9 @@ from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other tools, also when loaded by path
+from course_notebooks import teaching_notebooks  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "build" / "student"
@@ -146,11 +149,6 @@ def undescribed_figures(nb: nbformat.NotebookNode, name: str) -> list[str]:
                 if problem:
                     found.append(f"{name} cell {i}: <img> with {problem}")
     return found
-
-
-def teaching_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
-    """The notebooks students open, in teaching order: ``NN_*.ipynb`` at the top of ``folder``."""
-    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

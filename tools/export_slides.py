@@ -32,6 +32,7 @@ from traitlets.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other tools, also when loaded by path
 import npm_vendor  # noqa: E402
+from course_notebooks import teaching_notebooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -118,8 +119,8 @@ require(["{reveal}/dist/reveal.js"], function (Reveal) {{
 
 
 def notebooks() -> list[Path]:
-    """Every notebook, in teaching order."""
-    return sorted(NOTEBOOKS.glob("*.ipynb"))
+    """Every teaching notebook, in teaching order (one deck each)."""
+    return teaching_notebooks()
 
 
 def deck_path(notebook: Path, out: Path = OUT) -> Path:

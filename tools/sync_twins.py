@@ -17,15 +17,14 @@ from pathlib import Path
 
 import jupytext
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other tools, also when loaded by path
+from course_notebooks import teaching_notebooks  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 TWINS = NOTEBOOKS / "text"
 FORMAT = "py:percent"
 COMMAND = ".venv/bin/python tools/sync_twins.py"
-
-
-def teaching_notebooks() -> list[Path]:
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
 def twin_path(notebook: Path) -> Path:
@@ -39,7 +38,7 @@ def twin_text(notebook: Path) -> str:
 
 def stale() -> list[Path]:
     """Twins missing, out of date, or left over from a notebook that is gone."""
-    wanted = {twin_path(nb): nb for nb in teaching_notebooks()}
+    wanted = {twin_path(nb): nb for nb in teaching_notebooks(NOTEBOOKS)}
     out = [t for t, nb in wanted.items() if not t.exists() or t.read_text(encoding="utf-8") != twin_text(nb)]
     return out + sorted(set(TWINS.glob("*.py")) - set(wanted))
 
@@ -57,7 +56,7 @@ def main(argv: list[str]) -> int:
         return 2
     TWINS.mkdir(exist_ok=True)
     wanted = set()
-    for notebook in teaching_notebooks():
+    for notebook in teaching_notebooks(NOTEBOOKS):
         path = twin_path(notebook)
         wanted.add(path)
         path.write_text(twin_text(notebook), encoding="utf-8")
