@@ -51,12 +51,7 @@ from course_utils.symbolic import (
     general_softmax,  # S_i = e^{z_i} / sum_k e^{z_k} with a symbolic K
     general_softmax_jacobian,  # dS_i/dz_j for symbolic K: (raw SymPy result, rewritten in S)
     general_symbols,  # K, indices i, j, k, m and the indexed z, S, y
-    in_terms_of_S,  # rewrites an expression in z using e^{z_i} = S_i and sum_j e^{z_j} = 1
     lambdify_matrix,  # turns a SymPy matrix into a numpy function of the logits
-    logit_symbols,  # the symbols z1, ..., zK
-    probability_symbols,  # the symbols S1, ..., SK
-    softmax_jacobian_sym,  # the K x K Jacobian of softmax_sym(z) with respect to z
-    softmax_sym,  # the column of S_i = e^{z_i} / sum_j e^{z_j}, in terms of z
 )
 
 np.set_printoptions(precision=4, suppress=True)
@@ -97,8 +92,9 @@ np.set_printoptions(precision=4, suppress=True)
 # Three symbols $z_1, z_2, z_3$ and the column of probabilities $S_i = e^{z_i} / \sum_j e^{z_j}$:
 
 # %% slideshow={"slide_type": "fragment"}
-z = logit_symbols(3)  # z1, z2, z3
-S_of_z = softmax_sym(z)  # a 3 x 1 column of expressions in z
+z = sp.symbols("z1:4", real=True)  # the logits z1, z2, z3
+exps = [sp.exp(z_i) for z_i in z]
+S_of_z = sp.Matrix([e / sp.Add(*exps) for e in exps])  # S_i = e^{z_i} / sum_j e^{z_j}, a 3 x 1 column
 display(entry_equations("S", S_of_z))  # one line per S_i
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -107,8 +103,7 @@ display(entry_equations("S", S_of_z))  # one line per S_i
 # `S_of_z.jacobian(z)` differentiates every entry with respect to every logit. Two of the nine raw results, still in terms of $z$:
 
 # %% slideshow={"slide_type": "fragment"}
-J = softmax_jacobian_sym(z)  # = S_of_z.jacobian(z)
-assert J == S_of_z.jacobian(z)
+J = S_of_z.jacobian(z)  # entry (i, j) = dS_i/dz_j: every S_i differentiated by every z_j
 
 display(equation(r"\frac{\partial S_1}{\partial z_1}", J[0, 0]))
 display(equation(r"\frac{\partial S_1}{\partial z_2}", J[0, 1]))
@@ -124,8 +119,10 @@ display(equation(r"\frac{\partial S_1}{\partial z_2}", J[0, 1]))
 # It covers **every** $z$: any logits give some $S = \operatorname{softmax}(z)$, and $z = \log S + c$ with the same number $c = \log \sum_j e^{z_j}$ added to every logit. Softmax ignores such a shift (notebook 01), $\operatorname{softmax}(z + c) = \operatorname{softmax}(z)$ for all $z$, so differentiating both sides, its Jacobian at $z$ equals its Jacobian at $\log S$.
 
 # %% slideshow={"slide_type": "fragment"}
-S = probability_symbols(3)  # S1, S2, S3
-J_in_S = in_terms_of_S(J, z, S)
+S = sp.symbols("S1:4", positive=True)  # S1, S2, S3
+J_in_S = J.subs({z_i: sp.log(S_i) for z_i, S_i in zip(z, S)})  # z_i = log S_i: e^{z_i} becomes S_i
+J_in_S = J_in_S.subs(S[0] + S[1] + S[2], 1)  # and sum_j e^{z_j} = S1 + S2 + S3 = 1
+J_in_S = J_in_S.applyfunc(sp.expand)  # multiplied out, as SymPy prints it
 display(equation(r"\frac{\partial S}{\partial z}", J_in_S))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -353,7 +350,7 @@ jacobian_heatmaps_figure(cases)  # red +, blue -; each value written in its cell
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it (more)
 #
-# 1. Build the Jacobian for $K = 4$ with `softmax_jacobian_sym(logit_symbols(4))` and check that it has the same pattern.
+# 1. Build the Jacobian for $K = 4$ the same way (four symbols, `S_of_z.jacobian(z)`, the substitution) and check that it has the same pattern.
 # 2. Set `z_num = np.array([1000.0, 1001.0, 1002.0])`: does `softmax_jacobian` still work? Does the lambdified SymPy formula? (Think of notebook 01.)
 # 3. Compute `softmax_jacobian(z_num) @ np.ones(3)` and `np.ones(3) @ softmax_jacobian(z_num)`. Which property does each show?
 
