@@ -24,6 +24,7 @@ playwright) prints each page once MathJax, the fonts and the images are ready.
 from __future__ import annotations
 
 import argparse
+import decimal
 import html
 import os
 import re
@@ -198,7 +199,8 @@ def captioned(fragment: str) -> str:
 
 
 def _control_value(control: dict, value: object) -> str | None:
-    """How a control of a ControlPanel shows ``value`` (None: a ▶ button, nothing to print)."""
+    """How a control of a ControlPanel (course_utils.controls) shows ``value`` beside its slider
+    or menu; None for a ▶ button, which has nothing to print."""
     kind = control.get("kind")
     if kind == "select":
         options = control.get("options", [])
@@ -210,7 +212,10 @@ def _control_value(control: dict, value: object) -> str | None:
             return f"{float(value):.{int(control.get('digits', 3))}g}"
         if control.get("integer"):
             return str(int(value))
-        return f"{float(value):.{int(control.get('decimals', 2))}f}"
+        # As the panel's toFixed: ties away from zero, and a true minus sign.
+        places = decimal.Decimal(1).scaleb(-int(control.get("decimals", 2)))
+        fixed = decimal.Decimal(float(value)).quantize(places, rounding=decimal.ROUND_HALF_UP)
+        return str(fixed).replace("-", "\u2212")
     return None
 
 
