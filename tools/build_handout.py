@@ -107,6 +107,7 @@ details { border-left: 3px solid #999; padding-left: 8px; }
 READY_JS = """
 window.handoutReady = false;
 window.handoutError = null;
+window.handoutScaled = [];
 window.addEventListener("load", async () => {
   try {
     document.querySelectorAll("details").forEach((d) => { d.open = true; });
@@ -116,7 +117,10 @@ window.addEventListener("load", async () => {
     await Promise.all(Array.from(document.images, (img) => img.decode().catch(() => null)));
     for (const m of document.querySelectorAll("mjx-container[display='true']")) {
       const room = m.parentElement.clientWidth;
-      if (m.scrollWidth > room) { m.style.fontSize = Math.floor((100 * room) / m.scrollWidth) + "%"; }
+      if (m.scrollWidth > room) {
+        m.style.fontSize = Math.floor((100 * room) / m.scrollWidth) + "%";
+        window.handoutScaled.push(m.style.fontSize);
+      }
     }
     window.handoutReady = true;
   } catch (e) {
@@ -169,13 +173,14 @@ window.MathJax = {
 
 @dataclass
 class Printed:
-    """One PDF written: where, how many pages' worth of notebooks, and what went wrong."""
+    """One PDF written: where, its title, and what went wrong or had to be adjusted."""
 
     pdf: Path
     title: str
     blocked: list[str] = field(default_factory=list)  # requests that tried to leave the folder
     errors: list[str] = field(default_factory=list)  # script errors, console errors
     overflow: list[str] = field(default_factory=list)  # what was wider than its box
+    scaled: list[str] = field(default_factory=list)  # display formulas shrunk to the page's width
 
 
 # ---------------------------------------------------------------- the notebook, made for paper
@@ -363,6 +368,7 @@ def print_pdf(browser, page_html: Path, pdf: Path, title: str) -> Printed:
     if error:
         result.errors.append(error)
     result.overflow = page.evaluate(OVERFLOW_JS)
+    result.scaled = page.evaluate("window.handoutScaled")
     for merror in page.locator("mjx-merror").all_text_contents():
         result.errors.append(f"MathJax could not typeset: {merror}")
     page.pdf(
@@ -444,6 +450,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="where to write (default: build/handout)")
     args = parser.parse_args(argv)
     results = build(args.out.resolve())
+    for r in results:
+        n = len(r.scaled)
+        scaled = f", {n} wide formula{'s' * (n > 1)} scaled to fit ({', '.join(r.scaled)})" if n else ""
+        print(f"{r.pdf.name}{scaled}")
     print(f"handout: {len(results)} PDFs in {args.out}")
     return 0
 
