@@ -225,3 +225,31 @@ def test_pages_print_nothing_in_the_side_margins(handout, artifacts: Path) -> No
             assert inside.getextrema()[0] < 100, f"{png.name}: a blank page"
             checked += 1
     assert checked >= len(NOTEBOOKS) * 3
+
+
+def test_the_build_notices_a_line_that_would_be_cut(handout, tmp_path: Path, monkeypatch) -> None:
+    """The guard behind "nothing cut": printed without wrapping, code runs past its box and the
+    page's edge, and the build's measurement says so (it is empty for the real stylesheet)."""
+    from playwright.sync_api import sync_playwright
+
+    src = handout["results"][0].pdf.parent.parent / "src"
+    shutil.copytree(src / build_handout.MATHJAX, tmp_path / build_handout.MATHJAX)
+    nb = nbformat.read(handout["student"] / NOTEBOOKS[0].name, as_version=4)
+    unwrapped = build_handout.PRINT_CSS + "\npre, .highlight pre { white-space: pre !important; }"
+    monkeypatch.setattr(build_handout, "PRINT_CSS", unwrapped)
+    page = tmp_path / "unwrapped.html"
+    page.write_text(build_handout.to_html(build_handout.for_paper(nb), "unwrapped"), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(build_handout.CHROMIUM), args=build_handout.CHROMIUM_ARGS
+        )
+        try:
+            result = build_handout.print_pdf(browser, page, tmp_path / "unwrapped.pdf", "unwrapped")
+        finally:
+            browser.close()
+    assert (result.blocked, result.errors) == ([], [])
+    assert any(len(line) > 90 for line in code_lines(nb))  # lines longer than the page is wide
+    reported = [item.split(": ", 1)[1] for item in result.overflow]  # "tag.class: its text"
+    code = "\n".join(code_lines(nb))
+    assert reported, "a line running off the page went unnoticed"
+    assert all(text in code for text in reported), reported[:3]  # and what it reports is that code
