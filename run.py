@@ -3,7 +3,8 @@
 
     python3 run.py lab     # create .venv, install, open JupyterLab on the notebooks
     python3 run.py test    # create .venv, install, run the unit tests and strict nbval
-    python3 run.py build   # create .venv, install, write build/student/, build/site/, build/slides/
+    python3 run.py build   # create .venv, install, write build/student/, build/site/, build/handout/,
+                           # build/slides/
     python3 run.py publish DEST [--branch student]
                            # build the student edition and commit it on top of DEST's branch
 
@@ -100,7 +101,8 @@ def main(argv: list[str]) -> int:
     if argv[0] == "publish":
         return subprocess.call([str(PY), "tools/publish_student.py", *argv[1:]], cwd=ROOT)
     if argv[0] == "build":
-        for tool in (["tools/build_site.py"], ["tools/export_slides.py", "--offline"]):
+        tools = (["tools/build_site.py"], ["tools/build_handout.py"], ["tools/export_slides.py", "--offline"])
+        for tool in tools:
             status = subprocess.call([str(PY), *tool, *argv[1:]], cwd=ROOT)
             if status:
                 return status
