@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import decimal
 import html
-import os
 import re
 import shutil
 import sys
@@ -38,22 +37,13 @@ import build_student
 import jinja2
 import nbformat
 import npm_vendor
+from chromium import CHROMIUM, browser
 from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 OUT = BUILD / "handout"
 MODULE = "module.pdf"  # the whole module in one PDF
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MATHJAX = "vendor/mathjax"  # the folder of build_site.VENDOR that the handout needs
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -394,8 +384,6 @@ def build(
     student edition in ``student`` of the notebooks in ``source``; return what was printed, one
     ``Printed`` per notebook and the whole module's last. Exit with a message if a page asked for
     the network, raised an error or had something wider than the paper."""
-    from playwright.sync_api import sync_playwright
-
     if not CHROMIUM.exists():
         raise SystemExit(f"Chromium not found at {CHROMIUM}: apt-get install chromium, or set CHROMIUM")
     notebooks = build_student.build(student, source)
@@ -425,13 +413,9 @@ def build(
         shutil.rmtree(out)
     out.mkdir(parents=True)
     results = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for page, pdf, name in pages:
-                results.append(print_pdf(browser, page, pdf, name))
-        finally:
-            browser.close()
+    with browser() as chromium:
+        for page, pdf, name in pages:
+            results.append(print_pdf(chromium, page, pdf, name))
     problems = [
         f"{r.pdf.name}: {kind}: {item}"
         for r in results

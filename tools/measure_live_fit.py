@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure_slide_fit  # noqa: E402
+from chromium import chromium  # noqa: E402
 from measure_slide_fit import CHECKS_JS, FIGURE_TEXT_PT, MIN_TEXT_PX, ROOT, SCREEN  # noqa: E402
 from settle import settle  # noqa: E402
 
@@ -257,8 +258,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shots", type=Path, help="save a screenshot of every step that does not fit here")
     args = parser.parse_args(argv)
     notebooks = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
-    from browser_env import chromium
-
     results = {}
     with tempfile.TemporaryDirectory(prefix="measure-live-") as tmp:
         with (

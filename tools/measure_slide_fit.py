@@ -20,10 +20,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from browser_env import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
 sys.path.insert(0, str(ROOT / "tools"))
+from chromium import browser  # noqa: E402
 from settle import settle  # noqa: E402
 
 SCREEN = {"width": 1280, "height": 720}  # a lecture-hall projector
@@ -149,16 +147,10 @@ def measure(deck: Path, browser) -> tuple[int, list[tuple]]:
 
 def measure_decks(decks: list[Path]) -> dict[str, tuple[int, list[tuple]]]:
     """{deck file name: (slide states, failing states)} for every deck, in one headless Chromium."""
-    from playwright.sync_api import sync_playwright
-
     results = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for deck in decks:
-                results[deck.name] = measure(deck, browser)
-        finally:
-            browser.close()
+    with browser() as chromium:
+        for deck in decks:
+            results[deck.name] = measure(deck, chromium)
     return results
 
 

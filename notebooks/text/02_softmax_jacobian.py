@@ -120,7 +120,7 @@ display(equation(r"\frac{\partial S_1}{\partial z_2}", J[0, 1]))
 
 # %% slideshow={"slide_type": "fragment"}
 S = sp.symbols("S1:4", positive=True)  # S1, S2, S3
-J_in_S = J.subs({z_i: sp.log(S_i) for z_i, S_i in zip(z, S)})  # z_i = log S_i: e^{z_i} becomes S_i
+J_in_S = J.subs({z_i: sp.log(S_i) for z_i, S_i in zip(z, S, strict=True)})  # z_i = log S_i: e^{z_i} is S_i
 J_in_S = J_in_S.subs(S[0] + S[1] + S[2], 1)  # and sum_j e^{z_j} = S1 + S2 + S3 = 1
 J_in_S = J_in_S.applyfunc(sp.expand)  # multiplied out, as SymPy prints it
 display(equation(r"\frac{\partial S}{\partial z}", J_in_S))

@@ -6,28 +6,18 @@ Shared by ``conftest.py`` and the browser test modules (a module of its own, so 
 
 from __future__ import annotations
 
-import atexit
 import importlib.util
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+
+sys.path.insert(0, str(ROOT / "tools"))
+from chromium import CHROMIUM, CHROMIUM_ARGS, browser, chromium, playwright_driver  # noqa: E402, F401
 
 
 def chromium_missing() -> str | None:
@@ -61,41 +51,6 @@ def skip_or_fail(reason: str) -> None:
     if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
         pytest.fail(f"COURSE_REQUIRE_BROWSER=1 but {reason}")
     pytest.skip(reason)
-
-
-_driver = None
-
-
-def playwright_driver():
-    """The process's one Playwright driver, started on first use and stopped at exit.
-
-    Playwright's sync API refuses to start a second driver while one is running in the same
-    thread, and a session-scoped browser holds one for the whole test run: every ``chromium()``
-    in the process therefore shares this one.
-    """
-    global _driver
-    if _driver is None:
-        from playwright.sync_api import sync_playwright
-
-        _driver = sync_playwright().start()
-        atexit.register(_driver.stop)
-    return _driver
-
-
-@contextmanager
-def chromium(profile: Path, width: int, height: int) -> Iterator[object]:
-    """A headless Chromium (Debian's, driven by playwright) with a fresh profile and that viewport."""
-    context = playwright_driver().chromium.launch_persistent_context(
-        str(profile),
-        executable_path=str(CHROMIUM),
-        headless=True,
-        args=CHROMIUM_ARGS,
-        viewport={"width": width, "height": height},
-    )
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 def offline_page(context) -> tuple[object, list[str], list[str]]:

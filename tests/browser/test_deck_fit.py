@@ -21,14 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_env import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    chromium,
-    load_tool,
-    playwright_driver,
-)
+from browser_env import ARTIFACTS, browser, chromium, load_tool
 
 pytestmark = pytest.mark.browser
 
@@ -50,11 +43,8 @@ def _message(where: str, steps: int, bad: list, what: str) -> str:
 def test_exported_deck_fits_the_projector(notebook: Path, offline_decks: dict[str, Path]) -> None:
     deck = offline_decks[export_slides.deck_path(notebook, Path()).name]
     started = time.monotonic()
-    browser = playwright_driver().chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    try:
-        states, bad = measure_slide_fit.measure(deck, browser)
-    finally:
-        browser.close()
+    with browser() as chromium_browser:
+        states, bad = measure_slide_fit.measure(deck, chromium_browser)
     print(f"\n{deck.name}: {states} slide states, {len(bad)} do not fit ({time.monotonic() - started:.0f} s)")
     assert states > 0, f"{deck.name}: no slide measured"
     assert not bad, _message(deck.name, states, bad, "slide states (h, v, fragment)")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser_env import chromium_missing, load_tool, skip_or_fail
+from browser_env import browser, chromium_missing, load_tool, skip_or_fail
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -230,8 +230,6 @@ def test_pages_print_nothing_in_the_side_margins(handout, artifacts: Path) -> No
 def test_the_build_notices_a_line_that_would_be_cut(handout, tmp_path: Path, monkeypatch) -> None:
     """The guard behind "nothing cut": printed without wrapping, code runs past its box and the
     page's edge, and the build's measurement says so (it is empty for the real stylesheet)."""
-    from playwright.sync_api import sync_playwright
-
     src = handout["results"][0].pdf.parent.parent / "src"
     shutil.copytree(src / build_handout.MATHJAX, tmp_path / build_handout.MATHJAX)
     nb = nbformat.read(handout["student"] / NOTEBOOKS[0].name, as_version=4)
@@ -239,14 +237,8 @@ def test_the_build_notices_a_line_that_would_be_cut(handout, tmp_path: Path, mon
     monkeypatch.setattr(build_handout, "PRINT_CSS", unwrapped)
     page = tmp_path / "unwrapped.html"
     page.write_text(build_handout.to_html(build_handout.for_paper(nb), "unwrapped"), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(build_handout.CHROMIUM), args=build_handout.CHROMIUM_ARGS
-        )
-        try:
-            result = build_handout.print_pdf(browser, page, tmp_path / "unwrapped.pdf", "unwrapped")
-        finally:
-            browser.close()
+    with browser() as chromium:
+        result = build_handout.print_pdf(chromium, page, tmp_path / "unwrapped.pdf", "unwrapped")
     assert (result.blocked, result.errors) == ([], [])
     assert any(len(line) > 90 for line in code_lines(nb))  # lines longer than the page is wide
     reported = [item.split(": ", 1)[1] for item in result.overflow]  # "tag.class: its text"
