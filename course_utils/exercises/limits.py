@@ -5,11 +5,12 @@
 with ``signal.setitimer`` this is a SIGALRM timer whose handler raises TimeUp inside the student's
 code: a pure-Python loop, ``time.sleep`` and numpy between two operations are all interrupted at
 once, no thread is left spinning, and the cost when nothing times out is two system calls per call.
-After the first alarm the timer fires again every 50 ms, so code that swallows the first TimeUp
-(a bare ``except:``) is stopped by the next. Elsewhere (another thread, Windows) the function runs
-in a helper thread; at the deadline TimeUp is raised in that thread (``PyThreadState_SetAsyncExc``),
-which stops Python code the same way; a thread stuck inside one long C call cannot be stopped and
-is abandoned as a daemon, and the check goes on.
+TimeUp is a BaseException, so ``except Exception`` in the student's code does not catch it; after
+the first alarm the timer fires again every 50 ms, so code that swallows one (a bare ``except:``) is
+likely, though not certain, to be stopped by a later one. Elsewhere (another thread, Windows) the
+function runs in a helper thread; at the deadline TimeUp is raised in that thread
+(``PyThreadState_SetAsyncExc``), which stops Python code the same way; a thread stuck inside one
+long C call cannot be stopped and is abandoned as a daemon, and the check goes on.
 """
 
 from __future__ import annotations
