@@ -856,7 +856,35 @@ def test_every_solution_in_the_source_passes_its_check(capsys):
         if cell.cell_type == "code":
             exec(compile(cell.source, str(SOURCE_NB), "exec"), namespace)
     assert namespace["passed"] == {1: True, 2: True, 3: True, 4: True, 5: True}
-    assert _flat(capsys.readouterr().out).count("✔") == 5 + 5  # five checks, and the closing summary lines
+    out = _flat(capsys.readouterr().out)
+    assert out.count("✔") == 5 + 5  # five checks, and the closing summary lines
+    assert "float32" not in out and "Note:" not in out  # float64 solutions, judged as float64, no warnings
+
+
+HINT_GIVEAWAYS = [
+    "np.diag(S) - np.outer",
+    "X.T @ dout",
+    "dout @ W.T",
+    "dout.sum(axis=0)",
+    "1 - A1**2",
+    "(S - y)/N",
+]
+
+
+@pytest.mark.parametrize("path", [STUDENT_NB, SOURCE_NB], ids=["student", "source"])
+def test_hints_come_in_two_steps_and_stop_short_of_the_answer(path):
+    if not path.exists():
+        pytest.skip("this edition has no instructor's source notebook")
+    nb = nbformat.read(path, as_version=4)
+    hints = [c.source for c in nb.cells if c.cell_type == "markdown" and "<summary><b>Hint</b>" in c.source]
+    assert len(hints) == 5
+    for text in hints:
+        assert "<b>Hint</b> 1 · the idea" in text and "<b>Hint</b> 2 · setting it up" in text
+        assert text.index("Hint</b> 1") < text.index("Hint</b> 2")
+    closing = [c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Summary")]
+    assert len(closing) == 1
+    for text in [*hints, *closing]:
+        assert not [g for g in HINT_GIVEAWAYS if g in text], text
 
 
 @needs_source

@@ -239,7 +239,9 @@ def as_array(value, what: str) -> tuple[np.ndarray, np.dtype] | str:
             return f"{what} should be an array of real numbers, got {type(value).__name__}."
     dtype = raw.dtype if raw.dtype.kind == "f" and raw.dtype.itemsize < 8 else np.dtype(np.float64)
     if dtype == np.float64 and _holds_float32(arr):
-        dtype = np.dtype(np.float32)  # a float32 computation converted at the end: float32 is visible
+        # a float32 computation converted at the end: float32 is visible (marked, so that an answer
+        # that is exactly right in float64, like 0.5, is still judged as float64: see the engine)
+        dtype = np.dtype(np.float32, metadata={"float64": True})
     return arr, dtype
 
 
