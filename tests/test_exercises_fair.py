@@ -7,6 +7,7 @@ diagnosis that fits it.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import warnings
@@ -415,3 +416,16 @@ def test_cross_entropy_accepts_a_float32_softmax_over_a_million_classes():
 def test_the_reference_gradient_is_unchanged():
     z = np.array([[1.0, 2.0, 3.0]])
     assert np.allclose(cross_entropy_grad(z, np.array([[0, 0, 1]])), softmax(z) - [0, 0, 1])
+
+
+def test_two_mistakes_at_once_are_both_named_with_their_shares(capsys):
+    """No max shift and a forgotten 1/N: neither explains every wrong case, together they do."""
+
+    def both(z, Y):
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True) - Y
+
+    assert check_cross_entropy_grad(both) is False
+    out = _flat(capsys.readouterr().out)
+    assert "two mistakes at once" in out and "no max shift" in out and "forgot the 1/N" in out
+    assert re.search(r"On \d+ of the \d+ wrong cases: overflow", out), out

@@ -340,6 +340,9 @@ class Checker:
                     + problem.advice
                 ).strip()
             return attempt, problem
+        pair = _two_mistakes(pool, first, rank)
+        if pair is not None:
+            return pair
         if not shaped:
             odd = [f for f in pool if not f[0].case.large and f[0].nonfinite()]
             if odd:
@@ -369,6 +372,32 @@ class Checker:
         numerical = [w for w in attempt.warned if w.startswith("RuntimeWarning") and _numerical(w)]
         advice = f"your code warned: {'; '.join(numerical)}" if numerical else ""
         return Problem(message(mistake, attempt, show), advice, show, mistake.name != "unknown")
+
+
+def _two_mistakes(pool, first: dict[str, Mistake], rank: dict[str, int]):
+    """Two known mistakes that together explain every wrong case (each some of them), or None."""
+    names = sorted(first, key=lambda n: -rank.get(n, -1))
+    fits = {n: {i for i, f in enumerate(pool) if any(m.name == n for m in f[1])} for n in names}
+    everything = set(range(len(pool)))
+    for i, one in enumerate(names):
+        for two in names[i + 1 :]:
+            if fits[one] | fits[two] != everything or fits[one] <= fits[two] or fits[two] <= fits[one]:
+                continue
+            texts, shown = [], None
+            for name in (one, two):
+                f = min((pool[k] for k in fits[name]), key=lambda f: (len(f[1]), f[0].case.size(), f[2]))
+                mistake, attempt = first[name], f[0]
+                show = mistake.show or next(
+                    (k for k in attempt.case.expected if not attempt.right(k)), list(attempt.case.expected)[0]
+                )
+                texts.append((len(fits[name]), message(mistake, attempt, show)))
+                shown = shown or (attempt, show)
+            headline = (
+                f"two mistakes at once. On {texts[0][0]} of the {len(pool)} wrong cases: {texts[0][1]}\n"
+                f"On {texts[1][0]} of them: {texts[1][1]}"
+            )
+            return shown[0], Problem(headline, "The case below shows the first.", shown[1])
+    return None
 
 
 def _numerical(warning: str) -> bool:
