@@ -274,3 +274,51 @@ def quiet(compute: Callable[[], object]):
             return compute()
         except Exception:  # noqa: BLE001  the wrong formula doesn't even fit this case's shapes
             return None
+
+
+FLOAT32_WORDS = {"float32", "single"}  # np.float32, np.single, torch.float32, dtype="float32"
+FLOAT32_METHODS = {"float"}  # torch's tensor.float() is float32
+LIBRARIES = {"course_utils", "numpy", "scipy", "torch"}  # their code is not the student's work
+
+
+def uses_float32(fn, depth: int = 2) -> bool:
+    """Does the student's code visibly compute in float32? Looks at ``fn``'s code (and its inner
+    functions, lambdas and closures) and, ``depth`` levels down, the functions of its notebook that
+    it calls (e.g. a float32 ``my_softmax`` reused by ``my_softmax_jacobian``)."""
+    seen: set[int] = set()
+
+    def codes(code):
+        yield code
+        for const in code.co_consts:
+            if hasattr(const, "co_names"):
+                yield from codes(const)
+
+    def visit(f, level: int) -> bool:
+        code = getattr(f, "__code__", None)
+        module = (getattr(f, "__module__", None) or "").split(".")[0]
+        if code is None or id(code) in seen or module in LIBRARIES:
+            return False
+        seen.add(id(code))
+        scope = getattr(f, "__globals__", {})
+        called = []
+        for c in codes(code):
+            names = set(c.co_names)
+            strings = {v for v in c.co_consts if isinstance(v, str)}
+            if names & (FLOAT32_WORDS | FLOAT32_METHODS) or strings & (FLOAT32_WORDS | {"f4", "<f4"}):
+                return True
+            called += [scope.get(n) for n in c.co_names]
+        called += [cell.cell_contents for cell in (getattr(f, "__closure__", None) or ()) if _filled(cell)]
+        return level > 0 and any(callable(g) and visit(g, level - 1) for g in called)
+
+    try:
+        return visit(fn, depth)
+    except Exception:  # noqa: BLE001  whatever fn is, not seeing float32 is the safe answer
+        return False
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018  an empty cell raises ValueError
+    except ValueError:
+        return False
+    return True

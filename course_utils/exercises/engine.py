@@ -31,7 +31,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import report
-from .attempts import NUMPY_DEFAULTS, Attempt, Call, as_array, call, quiet, single_output, tolerance
+from .attempts import (
+    NUMPY_DEFAULTS,
+    Attempt,
+    Call,
+    as_array,
+    call,
+    quiet,
+    single_output,
+    tolerance,
+    uses_float32,
+)
 from .cases import LARGE, SEED, Case, facts_covered, span
 from .limits import TimeUp
 from .mistakes import (
@@ -98,6 +108,7 @@ class Evaluation:
     timed_out: bool = False
     time_limit: float | None = TIME_LIMIT
     not_callable: str | None = None  # the type's name when what was passed is not a function
+    float32_in_code: bool = False  # float32 visible in the function's code (see attempts.uses_float32)
 
 
 Unpack = Callable[[object, Case], "tuple[dict[str, np.ndarray], np.dtype] | str"]
@@ -154,13 +165,15 @@ class Checker:
             try:
                 result = call(fn, case, left, errstate)
             except TimeUp:
-                return Evaluation(calls, timed_out=True, time_limit=time_limit)
+                return Evaluation(
+                    calls, timed_out=True, time_limit=time_limit, float32_in_code=uses_float32(fn)
+                )
             finally:
                 spent += time.perf_counter() - started
             calls.append(result)
             if result.error is not None:
                 break
-        return Evaluation(calls, time_limit=time_limit)
+        return Evaluation(calls, time_limit=time_limit, float32_in_code=uses_float32(fn))
 
     def judge(self, cases: list[Case], evaluation: Evaluation) -> tuple[bool | None, str]:
         """The verdict (True, False or None) and the feedback, from the evaluation's data alone."""
@@ -185,6 +198,7 @@ class Checker:
 
         failures: list[tuple[Attempt, list[Mistake], int]] = []
         dtypes: set[str] = set()
+        in_code = False
         warned: list[str] = []
         for index, (case, result) in enumerate(zip(cases, calls, strict=False)):
             warned += [w for w in result.warned if w not in warned]
@@ -208,13 +222,23 @@ class Checker:
                 exact = Attempt(case, outputs, result.warned)
                 if all(exact.right(k) for k in case.expected):
                     dtype = np.dtype(np.float64)
+            if dtype == np.float64 and evaluation.float32_in_code:
+                loose = Attempt(case, outputs, result.warned, np.dtype(np.float32))
+                exact = Attempt(case, outputs, result.warned)
+                if all(loose.right(k) for k in case.expected) and not all(
+                    exact.right(k) for k in case.expected
+                ):
+                    dtype = np.dtype(np.float32, metadata={"float64": True, "in code": True})
             attempt = Attempt(case, outputs, result.warned, dtype, other, result.mutated)
             attempts[index] = attempt
         for index, attempt in attempts.items():
             failure = self._diagnose(attempt)
             if failure is not None:
                 failures.append((attempt, failure, index))
-            dtypes.add(str(attempt.dtype))
+            if (attempt.dtype.metadata or {}).get("in code"):
+                in_code = True
+            else:
+                dtypes.add(str(attempt.dtype))
         mutated = sorted({m for a in attempts.values() for m in a.mutated})
         if evaluation.timed_out:
             return False, self._timed_out(evaluation, cases, len(failures))
@@ -233,6 +257,12 @@ class Checker:
             return True, (
                 f"✔ {self.task}: correct on all {len(cases)} cases ({self.success(cases)})."
                 + report.dtype_note(dtypes)
+                + (
+                    " Part of your code computes in float32, so float64 answers were compared at "
+                    "float32's precision where they needed it."
+                    if in_code
+                    else ""
+                )
                 + _warning_note(warned, passed=True)
             )
         attempt, problem = self._choose(failures)

@@ -59,8 +59,11 @@ passed = {}  # exercise number -> what its check returned: True (passed), False 
 # right. Otherwise it prints the **most likely mistake** and the smallest input it went wrong on, with the
 # expected and the received numbers side by side (differing entries marked `*`) and the largest error.
 #
-# Numpy or torch, float64 or float32 (compared at float32's precision), loops or vectorised code: any correct
-# answer passes. Each check cell ends with the points it earns: 0.0 until the check passes.
+# Numpy or torch, float64 or float32 (a float32 answer is compared at float32's precision), loops or
+# vectorised code: any correct answer passes. A warning alone never fails an answer: under a ✔ it is a note, and
+# when it explains a wrong number (an overflow) it is part of the diagnosis. A check runs your function for at
+# most 5 seconds in total; a loop that never ends is stopped, and the check says so. Each check cell ends with
+# the points it earns: 0.0 until the check passes.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The feedback on a wrong answer
