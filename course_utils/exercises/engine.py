@@ -312,9 +312,14 @@ class Checker:
     def _timed_out(self, evaluation: Evaluation, cases: list[Case], wrong: int) -> str:
         done = len(evaluation.calls)
         so_far = "all right so far" if not wrong else f"{wrong} of them wrong"
+        where = (
+            f"during the first of {len(cases)} cases"
+            if not done
+            else f"after {done} of {len(cases)} cases ({so_far})"
+        )
         return report.wrap(
             f"✘ {self.task}: your function took more than {evaluation.time_limit:g} s in total, so the "
-            f"check stopped it after {done} of {len(cases)} cases ({so_far}). Each case is small: a "
+            f"check stopped it {where}. Each case is small: a "
             "vectorised answer needs well under a millisecond. Look for a loop that never ends (a "
             "while whose condition never changes), a sleep or print left in, or work repeated "
             "inside a loop that could be done once."
