@@ -65,8 +65,21 @@ def probabilities(S, name: str = "S", max_ndim: int | None = 2) -> np.ndarray:
     return S
 
 
-def check_probabilities(S: np.ndarray, name: str = "S", atol: float = 1e-6) -> None:
-    """Every entry in [0, 1] and every row (last axis) summing to 1 within ``atol``."""
+def row_sum_tolerance(S: np.ndarray) -> float:
+    """How far a row of probabilities computed in ``S``'s dtype may sum from 1: 1e-6, or
+    4 eps sqrt(K) when that is wider (rounding errors of K terms add up like a random walk;
+    float32 softmax over K = 10**6 classes sums to 1 within ~1e-6, and this allows 4.8e-4).
+    """
+    dtype = S.dtype if np.issubdtype(S.dtype, np.floating) else np.dtype(np.float64)
+    K = S.shape[-1] if S.ndim else 1
+    return max(1e-6, 4.0 * float(np.finfo(dtype).eps) * float(np.sqrt(K)))
+
+
+def check_probabilities(S: np.ndarray, name: str = "S", atol: float | None = None) -> None:
+    """Every entry in [0, 1] and every row (last axis) summing to 1 within ``atol``
+    (default :func:`row_sum_tolerance`: scaled to S's dtype and number of classes K)."""
+    if atol is None:
+        atol = row_sum_tolerance(S)
     if np.any(S < 0):
         raise ValueError(f"{name} has negative entries (min {S.min():.3g}); probabilities must be >= 0")
     if np.any(S > 1):

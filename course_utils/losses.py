@@ -84,7 +84,8 @@ def cross_entropy(S, y, reduction: str = "mean"):
     """The lecture's categorical cross-entropy from probabilities: Loss = -sum_{i=1}^K y_i log S_i.
 
     ``S``: probabilities, (K,) for one sample or (N, K) for a batch; entries in
-    [0, 1], rows summing to 1 (within 1e-6). ``y``: labels (see module docstring).
+    [0, 1], rows summing to 1 (within 1e-6, or 4 eps sqrt(K) when that is wider: a float32
+    softmax over many classes). ``y``: labels (see module docstring).
     ``reduction`` over the batch, as in PyTorch: "mean" (the sum divided by N),
     "sum", or "none" (one loss per sample, shape (N,)). One 1-D sample always
     gives a float.

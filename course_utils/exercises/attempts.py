@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .cases import Case
+from .limits import TimeUp, run_limited
 
 NUMPY_DEFAULTS = {"all": "warn", "under": "ignore"}  # numpy's own errstate defaults, used while checking
 MAX_RTOL = 1e-3  # the loosest comparison ever made: every known mistake is off by far more
@@ -31,16 +33,18 @@ class Attempt:
     """What the student's function gave on one case, split into named float64 arrays.
 
     ``dtype`` is the narrowest float dtype among the outputs as returned (float32 for a float32
-    numpy array or torch tensor); ``rerun(case)`` runs the same function on another case, for
-    diagnoses that need a probe (None when the function then raises or returns no array).
+    numpy array or torch tensor, or for float64 arrays that hold float32 numbers exactly: a
+    float32 result converted at the end); ``other(key)`` is the
+    attempt on the case with that ``key`` (a probe some diagnoses need; None when the function
+    raised or returned no arrays there); ``mutated``: the inputs it changed in place.
     """
 
     case: Case
     outputs: dict[str, np.ndarray]
     warned: list[str]
     dtype: np.dtype = field(default_factory=lambda: np.dtype(np.float64))
-    rerun: Callable[[Case], Attempt | None] = field(default=lambda case: None, repr=False)
-    inferred: bool = False  # dtype inferred from the numbers (float64 arrays right to float32 only)
+    other: Callable[[str], Attempt | None] = field(default=lambda key: None, repr=False)
+    mutated: list[str] = field(default_factory=list)
 
     @property
     def rtol(self) -> float:
@@ -82,6 +86,15 @@ class Attempt:
     def shape(self, name: str) -> tuple:
         return self.outputs[name].shape
 
+    def nonfinite(self) -> bool:
+        """Some output has nan or inf where the answer is finite."""
+        return any(
+            not np.all(np.isfinite(v[np.isfinite(self.case.expected[k])]))
+            if v.shape == self.case.expected[k].shape
+            else not np.all(np.isfinite(v))
+            for k, v in self.outputs.items()
+        )
+
     def overflowed(self) -> bool:
         """An overflow warning was caught, or the output has inf/NaN where the answer is finite."""
         return any("overflow" in w for w in self.warned) or any(
@@ -91,10 +104,23 @@ class Attempt:
 
 @dataclass
 class Call:
+    """What one call of the student's function gave, as plain data (no reference to the function).
+
+    ``value``: a snapshot of what it returned (arrays copied the moment it returned, so a function
+    that reuses one output buffer cannot change an earlier answer); ``error``: what it raised;
+    ``warned``: every warning, "Category: message"; ``mutated``: the inputs it changed in place;
+    ``seconds``: how long it ran; ``errstate``: numpy's error settings in force (the student's own)
+    when numpy raised FloatingPointError; ``at_defaults``: the same case re-run under numpy's default
+    settings after such an error (None otherwise).
+    """
+
     value: object = None
     error: BaseException | None = None
     warned: list[str] = field(default_factory=list)
     mutated: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    errstate: dict | None = None
+    at_defaults: Call | None = None
 
 
 def copy_input(value):
@@ -104,31 +130,85 @@ def copy_input(value):
 
 
 def _same(a, b) -> bool:
-    if isinstance(b, dict):
-        return isinstance(a, dict) and all(_same(a.get(k), v) for k, v in b.items())
     try:
         a = np.asarray(a)
-        return a.shape == np.shape(b) and bool(np.array_equal(a, b))
+        return a.shape == np.shape(b) and bool(np.array_equal(a, b, equal_nan=True))
     except Exception:  # whatever the student put there is not our input any more
         return False
 
 
-def call(fn: Callable, case: Case) -> Call:
-    """Run ``fn`` on copies of the case's inputs; catch its exceptions and numpy warnings."""
+def _changed(args: dict, inputs: dict) -> list[str]:
+    """The inputs (or entries of a dict input, as params['W2']) that differ from the case's own."""
+    out = []
+    for name, original in inputs.items():
+        if isinstance(original, dict):
+            given = args[name]
+            if not isinstance(given, dict) or set(given) != set(original):
+                out.append(name)
+                continue
+            out += [f"{name}[{k!r}]" for k, v in original.items() if not _same(given[k], v)]
+        elif not _same(args[name], original):
+            out.append(name)
+    return out
+
+
+def snapshot(value):
+    """A copy of what the student's function returned, taken at once: arrays and tensors copied
+    (tensors to numpy), tuples, lists and dicts rebuilt, anything else kept as it is."""
+    if isinstance(value, dict):
+        return {k: snapshot(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return type(value)(snapshot(v) for v in value) if type(value) in (tuple, list) else value
+    plain = _plain(value)
+    if isinstance(plain, np.ndarray):
+        return np.array(plain, copy=True)  # np.matrix becomes a plain 2-D array here
+    return plain
+
+
+def call(
+    fn: Callable,
+    case: Case,
+    seconds: float | None = None,
+    errstate: dict | None = None,
+    *,
+    retry: bool = True,
+) -> Call:
+    """Run ``fn`` on copies of the case's inputs for at most ``seconds`` under numpy's error
+    settings ``errstate`` (the student's own; default numpy's); catch its exceptions and warnings.
+
+    :class:`~.limits.TimeUp` is raised (not caught) when the time runs out.
+    """
     args = {name: copy_input(value) for name, value in case.inputs.items()}
     result = Call()
-    # numpy's default error handling: warn on overflow, 0/0 and x/0, but not on underflow
-    # (exp(-800) = 0 is the right answer, not a mistake).
-    with warnings.catch_warnings(record=True) as caught, np.errstate(**NUMPY_DEFAULTS):
-        warnings.simplefilter("always")
+    settings = errstate or NUMPY_DEFAULTS
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings(record=True) as caught, np.errstate(**settings):
+            warnings.simplefilter("always")
+            try:
+                value = run_limited(fn, tuple(args.values()), seconds)
+            except (KeyboardInterrupt, TimeUp):
+                raise
+            except BaseException as err:  # noqa: BLE001  the student's bug is feedback, never a traceback
+                result.error = err
+                if isinstance(err, FloatingPointError):
+                    result.errstate = np.geterr()
+    finally:
+        result.seconds = time.perf_counter() - start
+    if result.error is None:
         try:
-            result.value = fn(*args.values())
+            result.value = snapshot(value)
         except KeyboardInterrupt:
             raise
-        except BaseException as err:  # noqa: BLE001  the student's bug is feedback, never a traceback
-            result.error = err
+        except BaseException:  # noqa: BLE001  not convertible: unpacking it will say so
+            result.value = value
     result.warned = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
-    result.mutated = [name for name in args if not _same(args[name], case.inputs[name])]
+    result.mutated = _changed(args, case.inputs)
+    if isinstance(result.error, FloatingPointError) and retry:
+        left = None if seconds is None else seconds - result.seconds
+        if left is None or left > 0:
+            result.at_defaults = call(fn, case, left, NUMPY_DEFAULTS, retry=False)
+            result.seconds += result.at_defaults.seconds
     return result
 
 
@@ -158,7 +238,20 @@ def as_array(value, what: str) -> tuple[np.ndarray, np.dtype] | str:
         except BaseException:  # noqa: BLE001
             return f"{what} should be an array of real numbers, got {type(value).__name__}."
     dtype = raw.dtype if raw.dtype.kind == "f" and raw.dtype.itemsize < 8 else np.dtype(np.float64)
+    if dtype == np.float64 and _holds_float32(arr):
+        # a float32 computation converted at the end: float32 is visible (marked, so that an answer
+        # that is exactly right in float64, like 0.5, is still judged as float64: see the engine)
+        dtype = np.dtype(np.float32, metadata={"float64": True})
     return arr, dtype
+
+
+def _holds_float32(arr: np.ndarray) -> bool:
+    """Every entry is a float32 number exactly, and not every entry is an integer (0 and 1 are
+    float32 numbers too, but say nothing about how they were computed)."""
+    if arr.size == 0 or not np.all(np.isfinite(arr)) or np.all(arr == np.round(arr)):
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.array_equal(arr.astype(np.float32).astype(np.float64), arr))
 
 
 def single_output(name: str) -> Callable[[object, Case], tuple[dict[str, np.ndarray], np.dtype] | str]:
@@ -181,3 +274,51 @@ def quiet(compute: Callable[[], object]):
             return compute()
         except Exception:  # noqa: BLE001  the wrong formula doesn't even fit this case's shapes
             return None
+
+
+FLOAT32_WORDS = {"float32", "single"}  # np.float32, np.single, torch.float32, dtype="float32"
+FLOAT32_METHODS = {"float"}  # torch's tensor.float() is float32
+LIBRARIES = {"course_utils", "numpy", "scipy", "torch"}  # their code is not the student's work
+
+
+def uses_float32(fn, depth: int = 2) -> bool:
+    """Does the student's code visibly compute in float32? Looks at ``fn``'s code (and its inner
+    functions, lambdas and closures) and, ``depth`` levels down, the functions of its notebook that
+    it calls (e.g. a float32 ``my_softmax`` reused by ``my_softmax_jacobian``)."""
+    seen: set[int] = set()
+
+    def codes(code):
+        yield code
+        for const in code.co_consts:
+            if hasattr(const, "co_names"):
+                yield from codes(const)
+
+    def visit(f, level: int) -> bool:
+        code = getattr(f, "__code__", None)
+        module = (getattr(f, "__module__", None) or "").split(".")[0]
+        if code is None or id(code) in seen or module in LIBRARIES:
+            return False
+        seen.add(id(code))
+        scope = getattr(f, "__globals__", {})
+        called = []
+        for c in codes(code):
+            names = set(c.co_names)
+            strings = {v for v in c.co_consts if isinstance(v, str)}
+            if names & (FLOAT32_WORDS | FLOAT32_METHODS) or strings & (FLOAT32_WORDS | {"f4", "<f4"}):
+                return True
+            called += [scope.get(n) for n in c.co_names]
+        called += [cell.cell_contents for cell in (getattr(f, "__closure__", None) or ()) if _filled(cell)]
+        return level > 0 and any(callable(g) and visit(g, level - 1) for g in called)
+
+    try:
+        return visit(fn, depth)
+    except Exception:  # noqa: BLE001  whatever fn is, not seeing float32 is the safe answer
+        return False
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018  an empty cell raises ValueError
+    except ValueError:
+        return False
+    return True

@@ -26,6 +26,7 @@ class Case:
     facts: dict[str, object] = field(default_factory=dict)
     large: bool = False  # logits large enough to overflow a naive exp
     atol: float = 1e-9  # float64 absolute tolerance (finite-difference references need more)
+    key: str = ""  # a name for a probe case that a diagnosis looks up (Attempt.other)
 
     def size(self) -> int:
         """How many numbers the case's inputs hold: the smallest wrong case is shown."""

@@ -11,12 +11,12 @@ from ..losses import cross_entropy_grad, one_hot
 from ..softmax import softmax
 from .attempts import Attempt, single_output
 from .cases import LARGE, SEED, Case
-from .engine import Checker
-from .mistakes import Mistake, constant_factor, no_max_shift, returned_a_number
+from .engine import TIME_LIMIT, Checker
+from .mistakes import Mistake, clipped, constant_factor, no_max_shift, returned_a_number
 from .softmax import about_logits, gives, logits_covered
 
 
-def _case(z: np.ndarray, labels, about: str | None = None) -> Case:
+def _case(z: np.ndarray, labels, about: str | None = None, key: str = "") -> Case:
     Y = one_hot(np.asarray(labels), z.shape[1])
     N, K = z.shape
     return Case(
@@ -25,6 +25,7 @@ def _case(z: np.ndarray, labels, about: str | None = None) -> Case:
         about or about_logits(z),
         {"N": N, "K": K, "S": softmax(z), "Y": Y},
         large=bool(np.max(np.abs(z)) >= LARGE / 2),
+        key=key,
     )
 
 
@@ -48,6 +49,9 @@ def cases() -> list[Case]:
         # +1000, 0 and -1000 in one batch (no constant or batch-wide shift fits them all)
         _case(np.array(list(itertools.permutations([800.0, -800.0, 0.0]))), [0, 1, 2, 0, 1, 2]),
         _case(np.array([[1000.0, 1001.0, 1002.0], [0.0, 1.0, 2.0], [-1000.0, -999.0, -998.0]]), [2, 0, 1]),
+        # two probes: large logits where no probability rounds to 0, and small ones where one does
+        _case(np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]), [2, 2], key="large"),
+        _case(np.array([[0.0, -800.0, 0.0]]), [1], key="underflow"),
     ]
     for K in range(2, 11):
         for scale, offset in ((3.0, 0.0), (30.0, LARGE)):
@@ -90,8 +94,8 @@ def _divides_by_rounded_probability(a: Attempt) -> bool:
     """Non-finite on a case where some probability is 0 in float64, from a division, not an overflow.
 
     numpy says so in its warnings (divide by zero, and no overflow); code that warns of nothing
-    (torch, or errstate "ignore") is probed: right on large logits where no probability rounds to
-    0, wrong on small ones where one does (exp(-800) = 0).
+    (torch, or errstate "ignore") is judged by two probe cases: right on large logits where no
+    probability rounds to 0, wrong on small ones where one does (exp(-800) = 0).
     """
     if not a.overflowed() or not np.any(_S(a) == 0):
         return False
@@ -99,8 +103,7 @@ def _divides_by_rounded_probability(a: Attempt) -> bool:
         return False
     if any("divide by zero" in w for w in a.warned):
         return True
-    large = a.rerun(_case(np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]), [2, 2]))
-    underflow = a.rerun(_case(np.array([[0.0, -800.0, 0.0]]), [1]))
+    large, underflow = a.other("large"), a.other("underflow")
     return large is not None and underflow is not None and large.right("dz") and not underflow.right("dz")
 
 
@@ -121,7 +124,22 @@ SHAPE_MISTAKES = [
     ),
 ]
 
+
+def _labels_for_Y(a: Attempt) -> bool:
+    """S - labels[:, None]: the class index (0, 1, 2, ...) subtracted where the one-hot row belongs."""
+    labels = a.case.facts["Y"].argmax(axis=1)[:, None]
+    return _ce(lambda S, Y, N: (S - labels) / N, lambda S, Y, N: S - labels)(a)
+
+
 VALUE_MISTAKES = [
+    clipped("dz", lambda a: a.outputs["dz"] * a.case.facts["N"] + a.case.facts["Y"], "dLoss/dz"),
+    Mistake(
+        "class index for y",
+        _labels_for_Y,
+        "you subtracted the class index (labels[:, None], a number 0 to K - 1) from every entry of "
+        "the row; y is the one-hot row: 1 at the true class, 0 elsewhere. dLoss/dz = (S - Y)/N with "
+        "Y the one-hot labels (or np.eye(K)[labels]).",
+    ),
     Mistake(
         "divides by a rounded probability",
         _divides_by_rounded_probability,
@@ -182,7 +200,7 @@ VALUE_MISTAKES = [
     ),
     Mistake(
         "divided by N*K",
-        lambda a: _several(a) and _ce(lambda S, Y, N: (S - Y) / S.size)(a),
+        _ce(lambda S, Y, N: (S - Y) / S.size),
         "you divided by N·K = {NK} (Y.size, every entry of the batch); divide by N = {N}, the number "
         "of rows (samples): the loss is the mean over the samples, not over all N·K entries.",
     ),
@@ -215,10 +233,13 @@ CHECKER = Checker(
 )
 
 
-def check_cross_entropy_grad(fn: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> bool | None:
+def check_cross_entropy_grad(
+    fn: Callable[[np.ndarray, np.ndarray], np.ndarray], time_limit: float | None = TIME_LIMIT
+) -> bool | None:
     """Check a student's ``fn(z, Y)`` -> dLoss/dz of the mean cross-entropy over the N rows.
 
     z: logits (N, K); Y: one-hot labels (N, K). The answer is (S - Y) / N, shape (N, K).
     Prints success or the most likely mistake; returns True, False or None (not attempted).
+    ``time_limit``: seconds of ``fn``'s running time for all cases together (None: no limit).
     """
-    return CHECKER.check(fn)
+    return CHECKER.check(fn, time_limit)

@@ -7,7 +7,17 @@ from collections.abc import Callable
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .engine import SEED, Attempt, Case, Checker, Mistake, as_array, constant_factor, facts_covered
+from .engine import (
+    SEED,
+    TIME_LIMIT,
+    Attempt,
+    Case,
+    Checker,
+    Mistake,
+    as_array,
+    constant_factor,
+    facts_covered,
+)
 
 OUTPUTS = ("dX", "dW", "db")
 
@@ -210,10 +220,13 @@ CHECKER = Checker(
 )
 
 
-def check_dense_backward(fn: Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]) -> bool | None:
+def check_dense_backward(
+    fn: Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]], time_limit: float | None = TIME_LIMIT
+) -> bool | None:
     """Check a student's ``fn(X, W, b, dout)`` -> ``(dX, dW, db)`` for the dense layer out = X @ W + b.
 
     Shapes: X (N, D), W (D, M), b (M,), dout = dLoss/dout (N, M); dX, dW, db have the shapes of
     X, W, b. Prints success or the most likely mistake; returns True, False or None (not attempted).
+    ``time_limit``: seconds of ``fn``'s running time for all cases together (None: no limit).
     """
-    return CHECKER.check(fn)
+    return CHECKER.check(fn, time_limit)

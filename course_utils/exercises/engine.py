@@ -1,14 +1,20 @@
 """The machinery every checker shares: cases, the student's attempts, known mistakes, the run.
 
-A :class:`Case` is one input and its reference answer. The student's function runs on every case
-(copies of the inputs, numpy warnings caught, any exception caught); what it returns becomes an
-:class:`Attempt`: named float64 arrays plus the dtype the student computed in. A case is right
-when every output has the reference's shape (never broadcast) and agrees within a tolerance that
-fits that dtype (:func:`tolerance`). Wrong cases are matched against a list of known mistakes,
-in order; a :class:`Mistake` is ``(name, applies, message)``, and ``applies(attempt)`` is usually
-"the output equals what this particular wrong formula gives on this case". The report names the
-mistake shown by the most wrong cases, on the smallest case that shows it (or the smallest wrong
-case, when no known mistake fits).
+A :class:`Case` is one input and its reference answer. A check has two steps with a data
+boundary between them: :meth:`Checker.evaluate` runs the student's function on every case
+(copies of the inputs, outputs copied at once, warnings recorded, exceptions caught, under the
+student's own numpy error settings, within a time limit for all cases together) and returns an
+:class:`Evaluation`; :meth:`Checker.judge` turns that data into the verdict and the feedback.
+
+What the function returned becomes an :class:`Attempt`: named float64 arrays plus the dtype the
+student computed in. A case is right when every output has the reference's shape (never
+broadcast) and agrees within a tolerance that fits that dtype (:func:`tolerance`; float32's only
+when float32 is visible in the answer). Warnings never decide a verdict. Wrong cases are matched
+against a list of known mistakes; a :class:`Mistake` is ``(name, applies, message)``, and
+``applies(attempt)`` is usually "the output equals what this particular wrong formula gives on
+this case". Shapes come before values. A mistake is named only when it explains every wrong case
+(or a stated share, :data:`SHARE`), on the smallest case it explains; otherwise nan/inf on an
+ordinary input is named as such, or the smallest wrong case is shown with where and how much.
 
 Checkers return True (every case right), False (something is wrong) or None (not attempted:
 the function raises NotImplementedError). Nothing the student's function does, returns or
@@ -17,6 +23,7 @@ raises escapes a checker, except KeyboardInterrupt (the student's own request to
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +31,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import report
-from .attempts import NUMPY_DEFAULTS, Attempt, Call, as_array, call, quiet, single_output, tolerance
+from .attempts import (
+    NUMPY_DEFAULTS,
+    Attempt,
+    Call,
+    as_array,
+    call,
+    quiet,
+    single_output,
+    tolerance,
+    uses_float32,
+)
 from .cases import LARGE, SEED, Case, facts_covered, span
+from .limits import TimeUp
 from .mistakes import (
     Mistake,
     constant_factor,
@@ -43,6 +61,8 @@ __all__ = [
     "Attempt",
     "Case",
     "Checker",
+    "Evaluation",
+    "TIME_LIMIT",
     "Mistake",
     "as_array",
     "facts_covered",
@@ -59,6 +79,12 @@ __all__ = [
 ]
 
 
+TIME_LIMIT = 5.0  # seconds of the student's code per check, all cases together
+SHARE = 0.75  # a known mistake that explains at least this share of the wrong cases (and 2+) is named
+
+NUMERICAL = ("overflow", "invalid value", "divide by zero", "underflow")  # numpy's RuntimeWarnings
+
+
 @dataclass
 class Problem:
     """A diagnosis of one attempt: what to print and whether a known mistake was recognised."""
@@ -69,12 +95,32 @@ class Problem:
     known: bool = True
 
 
+@dataclass
+class Evaluation:
+    """The student's function on a check's cases, as data: one :class:`Call` per case it got to.
+
+    It stops at the first case that raises and when the time limit runs out (``timed_out``), so
+    ``len(calls)`` may be smaller than the number of cases. ``judge`` needs nothing else: a
+    grader that runs the function elsewhere (another process) can build this from what came back.
+    """
+
+    calls: list[Call]
+    timed_out: bool = False
+    time_limit: float | None = TIME_LIMIT
+    not_callable: str | None = None  # the type's name when what was passed is not a function
+    float32_in_code: bool = False  # float32 visible in the function's code (see attempts.uses_float32)
+
+
 Unpack = Callable[[object, Case], "tuple[dict[str, np.ndarray], np.dtype] | str"]
 
 
 @dataclass
 class Checker:
-    """Everything one exercise's check needs; ``check(fn)`` runs it."""
+    """Everything one exercise's check needs; ``check(fn)`` runs it.
+
+    ``check`` = :meth:`evaluate` (run the student's function on the cases) followed by
+    :meth:`judge` (compare, diagnose, word the feedback), which takes only the evaluation's data.
+    """
 
     task: str
     make_cases: Callable[[], list[Case]]
@@ -83,131 +129,262 @@ class Checker:
     value_mistakes: list[Mistake]
     success: Callable[[list[Case]], str]
 
-    def check(self, fn) -> bool | None:
+    def check(self, fn, time_limit: float | None = TIME_LIMIT) -> bool | None:
         """Run ``fn`` on every case, print ✔ or the diagnosis; True, False, or None (not attempted)."""
+        errstate = np.geterr()  # the student's numpy settings: their code runs under them
         try:
             with np.errstate(**NUMPY_DEFAULTS):
-                return self._check(fn, self.make_cases())
+                cases = self.make_cases()
+            evaluation = self.evaluate(fn, cases, time_limit, errstate)
+            verdict, text = self.judge(cases, evaluation)
         except KeyboardInterrupt:
             raise
         except BaseException as err:  # noqa: BLE001  a checker never raises at the student
-            print(
+            verdict, text = (
+                False,
                 f"✘ {self.task}: the check could not judge what your function returned "
-                f"({type(err).__name__}: {err}). Return plain numpy arrays of the shapes asked for."
+                f"({type(err).__name__}: {err}). Return plain numpy arrays of the shapes asked for.",
             )
-            return False
+        print(text)
+        return verdict
 
-    def attempt(self, fn, case: Case) -> Attempt | None:
-        """The student's function on ``case`` (None when it raises or returns no arrays)."""
-        return self._unpacked(fn, case, call(fn, case))
-
-    def _unpacked(self, fn, case: Case, result: Call) -> Attempt | None:
-        if result.error is not None:
-            return None
-        with warnings.catch_warnings(record=True), np.errstate(all="ignore"):
-            warnings.simplefilter("always")
-            unpacked = self.unpack(result.value, case)
-        if isinstance(unpacked, str):
-            result.error = ValueError(unpacked)
-            return None
-        outputs, dtype = unpacked
-        return Attempt(case, outputs, result.warned, dtype, lambda c: self.attempt(fn, c))
-
-    def _check(self, fn, cases: list[Case]) -> bool | None:
+    def evaluate(
+        self, fn, cases: list[Case], time_limit: float | None = TIME_LIMIT, errstate: dict | None = None
+    ) -> Evaluation:
+        """Call ``fn`` on each case under numpy's error settings ``errstate`` (default: those in
+        force now, the student's), within ``time_limit`` seconds of its own running time in total;
+        stop at the first exception."""
         if not callable(fn):
-            print(
-                report.failure(
-                    self.task,
-                    f"expected a function, got {type(fn).__name__}.",
-                    "Pass the function itself, without calling it: check(my_function).",
-                    None,
+            return Evaluation([], time_limit=time_limit, not_callable=type(fn).__name__)
+        errstate = errstate or np.geterr()
+        calls: list[Call] = []
+        spent = 0.0
+        for case in cases:
+            left = None if time_limit is None else time_limit - spent
+            started = time.perf_counter()
+            try:
+                result = call(fn, case, left, errstate)
+            except TimeUp:
+                return Evaluation(
+                    calls, timed_out=True, time_limit=time_limit, float32_in_code=uses_float32(fn)
                 )
+            finally:
+                spent += time.perf_counter() - started
+            calls.append(result)
+            if result.error is not None:
+                break
+        return Evaluation(calls, time_limit=time_limit, float32_in_code=uses_float32(fn))
+
+    def judge(self, cases: list[Case], evaluation: Evaluation) -> tuple[bool | None, str]:
+        """The verdict (True, False or None) and the feedback, from the evaluation's data alone."""
+        with np.errstate(**NUMPY_DEFAULTS), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self._judge(cases, evaluation)
+
+    def _judge(self, cases: list[Case], evaluation: Evaluation) -> tuple[bool | None, str]:
+        if evaluation.not_callable is not None:
+            return False, report.failure(
+                self.task,
+                f"expected a function, got {evaluation.not_callable}.",
+                "Pass the function itself, without calling it: check(my_function).",
+                None,
             )
-            return False
+        calls = evaluation.calls
+        attempts: dict[int, Attempt] = {}
+        keyed = {c.key: i for i, c in enumerate(cases) if c.key}
+
+        def other(key: str) -> Attempt | None:
+            return attempts.get(keyed.get(key, -1))
+
         failures: list[tuple[Attempt, list[Mistake], int]] = []
-        dtypes: set[tuple[str, bool]] = set()
-        for index, case in enumerate(cases):
-            result = call(fn, case)
+        dtypes: set[str] = set()
+        in_code = False
+        warned: list[str] = []
+        for index, (case, result) in enumerate(zip(cases, calls, strict=False)):
+            warned += [w for w in result.warned if w not in warned]
             if isinstance(result.error, NotImplementedError):
-                print(
+                return None, (
                     f"… {self.task}: not implemented yet. Replace `raise NotImplementedError` with your code."
                 )
-                return None
             if result.error is not None:
-                print(
-                    report.failure(
-                        self.task,
-                        f"your function raised {type(result.error).__name__}: {result.error}",
-                        report.explain_exception(result.error),
-                        Attempt(case, {}, result.warned),
-                    )
+                headline, advice = self._exception(result, case)
+                return False, report.failure(
+                    self.task,
+                    headline,
+                    advice + _mutated_note(result.mutated),
+                    Attempt(case, {}, result.warned),
                 )
-                return False
-            attempt = self._unpacked(fn, case, result)
-            if attempt is None:  # returned something that is not the arrays asked for
-                print(report.failure(self.task, str(result.error), "", Attempt(case, {}, result.warned)))
-                return False
-            failure = self._diagnose(attempt, result.mutated)
+            unpacked = self.unpack(result.value, case)
+            if isinstance(unpacked, str):  # returned something that is not the arrays asked for
+                return False, report.failure(self.task, unpacked, "", Attempt(case, {}, result.warned))
+            outputs, dtype = unpacked
+            if (dtype.metadata or {}).get("float64"):  # float64 holding float32 numbers: see as_array
+                exact = Attempt(case, outputs, result.warned)
+                if all(exact.right(k) for k in case.expected):
+                    dtype = np.dtype(np.float64)
+            if dtype == np.float64 and evaluation.float32_in_code:
+                loose = Attempt(case, outputs, result.warned, np.dtype(np.float32))
+                exact = Attempt(case, outputs, result.warned)
+                if all(loose.right(k) for k in case.expected) and not all(
+                    exact.right(k) for k in case.expected
+                ):
+                    dtype = np.dtype(np.float32, metadata={"float64": True, "in code": True})
+            attempt = Attempt(case, outputs, result.warned, dtype, other, result.mutated)
+            attempts[index] = attempt
+        for index, attempt in attempts.items():
+            failure = self._diagnose(attempt)
             if failure is not None:
                 failures.append((attempt, failure, index))
-            dtypes.add((str(attempt.dtype), attempt.inferred))
+            if (attempt.dtype.metadata or {}).get("in code"):
+                in_code = True
+            else:
+                dtypes.add(str(attempt.dtype))
+        mutated = sorted({m for a in attempts.values() for m in a.mutated})
+        if evaluation.timed_out:
+            return False, self._timed_out(evaluation, cases, len(failures))
+        if not failures and mutated:
+            first = next(a for a in attempts.values() if a.mutated)
+            return False, report.failure(
+                self.task,
+                f"the answer is right, but your function changed its input {', '.join(mutated)} in place. "
+                "Work on new arrays (e.g. `z = z - z.max(...)`, not `z -= ...`; an update like "
+                "`W -= lr * dW` belongs in the training loop, not here): the caller still needs its "
+                "own values.",
+                "",
+                first,
+            )
         if not failures:
-            print(
+            return True, (
                 f"✔ {self.task}: correct on all {len(cases)} cases ({self.success(cases)})."
                 + report.dtype_note(dtypes)
+                + (
+                    " Part of your code computes in float32, so float64 answers were compared at "
+                    "float32's precision where they needed it."
+                    if in_code
+                    else ""
+                )
+                + _warning_note(warned, passed=True)
             )
-            return True
         attempt, problem = self._choose(failures)
-        print(
-            report.failure(
-                self.task,
-                problem.headline,
-                problem.advice,
-                attempt,
-                problem.show,
-                wrong_cases=(len(failures), len(cases)),
-            )
+        return False, report.failure(
+            self.task,
+            problem.headline,
+            problem.advice + _mutated_note(mutated) + _warning_note(warned, passed=False),
+            attempt,
+            problem.show,
+            wrong_cases=(len(failures), len(cases)),
         )
-        return False
 
-    def _diagnose(self, attempt: Attempt, mutated: list[str]) -> list[Mistake] | None:
+    def _exception(self, result: Call, case: Case) -> tuple[str, str]:
+        err = result.error
+        headline = f"your function raised {type(err).__name__}: {err}"
+        if isinstance(err, FloatingPointError) and result.errstate is not None:
+            raising = sorted(k for k, v in result.errstate.items() if v == "raise")
+            setting = ", ".join(f'{k}="raise"' for k in raising) or "raise"
+            right_anyway = ""
+            if result.at_defaults is not None and result.at_defaults.error is None:
+                unpacked = self.unpack(result.at_defaults.value, case)
+                if not isinstance(unpacked, str):
+                    again = Attempt(case, unpacked[0], result.at_defaults.warned, unpacked[1])
+                    if all(again.right(k) for k in case.expected):
+                        right_anyway = (
+                            " With numpy's default settings your function gives the right answer here."
+                        )
+            lead = (
+                f"numpy raised this because its error handling is set to {setting} (np.seterr or "
+                "np.errstate, in your function or earlier in this notebook). "
+            )
+            if "underflow" in str(err):
+                return headline, lead + (
+                    "An underflow is not a mistake: exp of a very negative number rounds to 0, and 0 is "
+                    "the right value. Go back to numpy's defaults with "
+                    'np.seterr(all="warn", under="ignore") and run the check again.' + right_anyway
+                )
+            if "overflow" in str(err) and case.large:
+                return headline, lead + report.explain_exception(err) + right_anyway
+            return headline, lead + (
+                "Without it numpy would have given inf or nan here and said so in a warning. Go back "
+                'to numpy\'s defaults with np.seterr(all="warn", under="ignore") and run the check again.'
+                + right_anyway
+            )
+        return headline, report.explain_exception(err)
+
+    def _timed_out(self, evaluation: Evaluation, cases: list[Case], wrong: int) -> str:
+        done = len(evaluation.calls)
+        so_far = "all right so far" if not wrong else f"{wrong} of them wrong"
+        where = (
+            f"during the first of {len(cases)} cases"
+            if not done
+            else f"after {done} of {len(cases)} cases ({so_far})"
+        )
+        return report.wrap(
+            f"✘ {self.task}: your function took more than {evaluation.time_limit:g} s in total, so the "
+            f"check stopped it {where}. Each case is small: a "
+            "vectorised answer needs well under a millisecond. Look for a loop that never ends (a "
+            "while whose condition never changes), a sleep or print left in, or work repeated "
+            "inside a loop that could be done once."
+        )
+
+    def _diagnose(self, attempt: Attempt) -> list[Mistake] | None:
         """None when the attempt is right; else every known mistake it shows (maybe none)."""
         expected = attempt.case.expected
         if any(attempt.shape(k) != v.shape for k, v in expected.items()):
-            return _all(self.shape_mistakes, attempt)
-        wrong = [k for k in expected if not attempt.right(k)]
-        if wrong and attempt.dtype == np.float64 and _right_at(attempt, np.dtype(np.float32)):
-            # float64 arrays that agree only to float32's precision: part of the student's code computes
-            # in float32 (e.g. a float32 softmax reused here). That is a correct answer at that precision.
-            attempt.dtype, attempt.inferred, wrong = np.dtype(np.float32), True, []
-        if wrong:
-            return _all(self.value_mistakes, attempt)
-        if attempt.warned:
-            return [WARNED]
-        if mutated:
-            return [
-                Mistake(
-                    "changed its input",
-                    bool,
-                    f"the answer is right, but your function changed its input {', '.join(mutated)} "
-                    "in place. Work on new arrays (e.g. `z = z - z.max(...)`, not `z -= ...`): the "
-                    "caller still needs its own values.",
-                )
-            ]
-        return None
+            return _all(self.shape_mistakes + GENERIC_SHAPE, attempt)
+        if all(attempt.right(k) for k in expected):
+            return None
+        return _all(GENERIC_VALUE + self.value_mistakes + GENERIC_LATE, attempt)
 
     def _choose(self, failures: list[tuple[Attempt, list[Mistake], int]]) -> tuple[Attempt, Problem]:
-        """The first wrong case (in the cases' order, which puts telling cases first) that shows a
-        known mistake decides the diagnosis: its first known mistake in list order. The report shows
-        the smallest case that shows the same mistake; with no known mistake, the smallest wrong case."""
-        known = [f for f in failures if f[1]]
-        if known:
-            mistake = known[0][1][0]
-            showing = [f for f in known if any(m.name == mistake.name for m in f[1])]
-            attempt = min(showing, key=lambda f: (f[0].case.size(), f[2]))[0]
-        else:
-            attempt, mistake = min(failures, key=lambda f: (f[0].case.size(), f[2]))[0], None
-        return attempt, self._problem(attempt, mistake)
+        """Shapes first: when any case has a wrong shape, only those cases are weighed. A known
+        mistake is named when it explains every wrong case (or at least SHARE of them, and then the
+        feedback says how many); the report shows the smallest case it explains. Otherwise nan/inf
+        on an ordinary input is named as such, and failing that the smallest wrong case is shown
+        with where and by how much it differs."""
+        shaped = [f for f in failures if any(f[0].shape(k) != v.shape for k, v in f[0].case.expected.items())]
+        pool = shaped or failures
+        rank = {
+            m.name: i
+            for i, m in enumerate(
+                reversed(
+                    self.shape_mistakes + GENERIC_SHAPE + GENERIC_VALUE + self.value_mistakes + GENERIC_LATE
+                )
+            )
+        }
+        counts: dict[str, int] = {}
+        first: dict[str, Mistake] = {}
+        for _, mistakes, _ in pool:
+            for m in mistakes:
+                counts[m.name] = counts.get(m.name, 0) + 1
+                first.setdefault(m.name, m)
+        total = len(pool)
+        # the first mistake in the lists' order (the specific before the catch-alls) among those
+        # the evidence supports: every wrong case, or at least SHARE of them (and two or more)
+        supported = [
+            n for n in first if counts[n] == total or (counts[n] >= 2 and counts[n] >= SHARE * total)
+        ]
+        best = max(supported, key=lambda n: (counts[n] == total, rank.get(n, -1)), default=None)
+        if best is not None:
+            mistake = first[best]
+            showing = [f for f in pool if any(m.name == best for m in f[1])]
+            # the case that tells this mistake apart best (fewest other mistakes fit), then the smallest
+            attempt = min(showing, key=lambda f: (len(f[1]), f[0].case.size(), f[2]))[0]
+            problem = self._problem(attempt, mistake)
+            if counts[best] < total:
+                problem.advice = (
+                    f"(This explains {counts[best]} of the {total} wrong cases; look at the others too.) "
+                    + problem.advice
+                ).strip()
+            return attempt, problem
+        pair = _two_mistakes(pool, first, rank)
+        if pair is not None:
+            return pair
+        if not shaped:
+            odd = [f for f in pool if not f[0].case.large and f[0].nonfinite()]
+            if odd:
+                attempt = min(odd, key=lambda f: (f[0].case.size(), f[2]))[0]
+                return attempt, self._problem(attempt, NONFINITE)
+        attempt = min(pool, key=lambda f: (f[0].case.size(), f[2]))[0]
+        return attempt, self._problem(attempt, None)
 
     def _problem(self, attempt: Attempt, mistake: Mistake | None) -> Problem:
         expected = attempt.case.expected
@@ -227,16 +404,125 @@ class Checker:
             "The entries marked * below differ; compute that case by hand to see why.",
         )
         show = mistake.show or (wrong or list(expected))[0]
-        advice = f"your code warned: {'; '.join(attempt.warned)}" if attempt.warned else ""
-        return Problem(message(mistake, attempt, show), advice, show)
+        numerical = [w for w in attempt.warned if w.startswith("RuntimeWarning") and _numerical(w)]
+        advice = f"your code warned: {'; '.join(numerical)}" if numerical else ""
+        return Problem(message(mistake, attempt, show), advice, show, mistake.name != "unknown")
 
 
-WARNED = Mistake(
-    "warned",
+def _two_mistakes(pool, first: dict[str, Mistake], rank: dict[str, int]):
+    """Two known mistakes that together explain every wrong case (each some of them), or None."""
+    names = sorted(first, key=lambda n: -rank.get(n, -1))
+    fits = {n: {i for i, f in enumerate(pool) if any(m.name == n for m in f[1])} for n in names}
+    everything = set(range(len(pool)))
+    for i, one in enumerate(names):
+        for two in names[i + 1 :]:
+            if fits[one] | fits[two] != everything or fits[one] <= fits[two] or fits[two] <= fits[one]:
+                continue
+            texts, shown = [], None
+            for name in (one, two):
+                f = min((pool[k] for k in fits[name]), key=lambda f: (len(f[1]), f[0].case.size(), f[2]))
+                mistake, attempt = first[name], f[0]
+                show = mistake.show or next(
+                    (k for k in attempt.case.expected if not attempt.right(k)), list(attempt.case.expected)[0]
+                )
+                texts.append((len(fits[name]), message(mistake, attempt, show)))
+                shown = shown or (attempt, show)
+            headline = (
+                f"two mistakes at once. On {texts[0][0]} of the {len(pool)} wrong cases: {texts[0][1]}\n"
+                f"On {texts[1][0]} of them: {texts[1][1]}"
+            )
+            return shown[0], Problem(headline, "The case below shows the first.", shown[1])
+    return None
+
+
+def _numerical(warning: str) -> bool:
+    return any(word in warning for word in NUMERICAL)
+
+
+def _warning_note(warned: list[str], passed: bool) -> str:
+    """Warnings never decide a verdict: under a ✔ they are a note, under a ✘ the non-numerical ones
+    are (the numerical ones, which explain a wrong value, are in the diagnosis itself)."""
+    shown = (
+        warned if passed else [w for w in warned if not (w.startswith("RuntimeWarning") and _numerical(w))]
+    )
+    if not shown:
+        return ""
+    listed = "; ".join(shown[:3]) + (f"; and {len(shown) - 3} more" if len(shown) > 3 else "")
+    if passed:
+        return (
+            f"\n  Note: your code warned ({listed}). That does not change the verdict, but is worth a look."
+        )
+    return f"\n  Note: your code also warned ({listed}); warnings alone do not change the verdict."
+
+
+def _mutated_note(mutated: list[str]) -> str:
+    if not mutated:
+        return ""
+    return (
+        f"\n  Also: your function changed its input {', '.join(mutated)} in place; the caller still "
+        "needs its own values (an update like `W -= lr * dW` belongs in the training loop, and a "
+        "changed input can make later steps wrong)."
+    )
+
+
+NONFINITE = Mistake(
+    "nan on ordinary inputs",
     bool,
-    "the numbers are right, but your code warned while computing them; a "
-    "correct implementation computes them without any warning.",
+    "your function returned nan or inf on an ordinary input (no large logits here), where every "
+    "entry of the answer is a finite number. This is not an overflow: follow the case below "
+    "through your code step by step and find the first step that gives nan or inf (a 0/0, a log "
+    "of 0 or of a negative number, an uninitialised array from np.empty?).",
 )
+
+GENERIC_SHAPE = [
+    Mistake(
+        "extra axis",
+        lambda a: any(
+            a.shape(k) in ((1, *v.shape), (*v.shape, 1)) for k, v in a.case.expected.items() if v.ndim == 1
+        ),
+        lambda a: (
+            "an extra axis: "
+            + next(
+                f"{k} should have shape {v.shape}, and came back with shape {a.shape(k)}"
+                for k, v in a.case.expected.items()
+                if a.shape(k) != v.shape
+            )
+            + ". np.matrix (always 2-D), keepdims=True or a reshape keeps an axis of length 1: use "
+            "plain numpy arrays (np.asarray) and return the shape asked for."
+        ),
+    ),
+]
+
+GENERIC_VALUE = [
+    Mistake(
+        "float16",
+        lambda a: a.dtype == np.float16,
+        "your answer is float16, which holds only about 3 significant digits (and overflows above "
+        "65504): too coarse for these numbers. Compute in float64 (numpy's default; or float32), "
+        "e.g. np.asarray(z, dtype=np.float64), or .double() for a torch tensor.",
+    ),
+]
+
+
+def _right_at_float32(a: Attempt) -> bool:
+    """A float64 answer that is right only at float32's tolerance."""
+    if a.dtype != np.float64:
+        return False
+    loose = Attempt(a.case, a.outputs, a.warned, np.dtype(np.float32))
+    return all(loose.right(k) for k in a.case.expected)
+
+
+GENERIC_LATE = [
+    Mistake(
+        "float32 inside float64",
+        _right_at_float32,
+        "your float64 answer agrees with the right one only to about 7 digits, float32's precision "
+        "(or something else changes it by about 1e-7). If part of your code computes in float32 "
+        "(a float32 softmax reused here?) and converts back to float64, compute in float64 "
+        "throughout, or return the float32 result as it is: float32 answers are compared at "
+        "float32's precision.",
+    ),
+]
 
 
 def _all(mistakes: list[Mistake], attempt: Attempt) -> list[Mistake]:
@@ -248,9 +534,3 @@ def _applies(mistake: Mistake, attempt: Attempt) -> bool:
         return bool(mistake.applies(attempt))
     except Exception:  # noqa: BLE001  a predicate that can't judge this answer doesn't apply
         return False
-
-
-def _right_at(attempt: Attempt, dtype: np.dtype) -> bool:
-    """Would every output be right at ``dtype``'s tolerance?"""
-    loose = Attempt(attempt.case, attempt.outputs, attempt.warned, dtype)
-    return all(loose.right(k) for k in attempt.case.expected)

@@ -7,7 +7,19 @@ from collections.abc import Callable
 import numpy as np
 
 from ..softmax import softmax, softmax_jacobian
-from .engine import LARGE, SEED, Attempt, Case, Checker, Mistake, constant_factor, no_max_shift, single_output
+from .engine import (
+    LARGE,
+    SEED,
+    TIME_LIMIT,
+    Attempt,
+    Case,
+    Checker,
+    Mistake,
+    constant_factor,
+    no_max_shift,
+    single_output,
+)
+from .mistakes import EPSILONS
 from .softmax import about_logits, logits_cases, logits_covered
 
 
@@ -58,7 +70,26 @@ SHAPE_MISTAKES = [
     ),
 ]
 
+
+def _clipped_eps(a: Attempt) -> float | None:
+    """The eps for which J is diag(Sc) - Sc Scᵀ with Sc = S clipped to [eps, 1 - eps]."""
+    for eps in EPSILONS:
+        Sc = np.clip(_S(a), eps, 1 - eps)
+        if not np.array_equal(Sc, _S(a)) and a.gives("J", np.diag(Sc) - np.outer(Sc, Sc)):
+            return eps
+    return None
+
+
 VALUE_MISTAKES = [
+    Mistake(
+        "clipped probabilities",
+        lambda a: _clipped_eps(a) is not None,
+        lambda a: (
+            f"your probabilities are clipped to [{_clipped_eps(a):.0e}, 1 - {_clipped_eps(a):.0e}] before "
+            "the Jacobian is built (np.clip, a habit from code that takes log S): J = diag(S) - S Sᵀ "
+            "needs the unclipped S. With the max subtracted nothing overflows; drop the clip."
+        ),
+    ),
     no_max_shift("Compute S with the max subtracted (or call your softmax from exercise 1)."),
     Mistake(
         "missing delta_ij term",
@@ -129,10 +160,13 @@ CHECKER = Checker(
 )
 
 
-def check_softmax_jacobian(fn: Callable[[np.ndarray], np.ndarray]) -> bool | None:
+def check_softmax_jacobian(
+    fn: Callable[[np.ndarray], np.ndarray], time_limit: float | None = TIME_LIMIT
+) -> bool | None:
     """Check a student's ``fn(z)`` -> the K x K Jacobian dS/dz (entry (i, j) = dS_i/dz_j) for z (K,).
 
     J is symmetric, so the transposed convention (row i = dS/dz_i) is the same matrix and passes.
     Prints success or the most likely mistake; returns True, False or None (not attempted).
+    ``time_limit``: seconds of ``fn``'s running time for all cases together (None: no limit).
     """
-    return CHECKER.check(fn)
+    return CHECKER.check(fn, time_limit)

@@ -120,3 +120,44 @@ def message(mistake: Mistake, attempt: Attempt, show: str) -> str:
     named = name_factor(c, attempt.case.facts) if c is not None else "?"
     factor, _, name = named.partition(" (")
     return mistake.message.format(show=show, factor=factor, factor_name=f" ({name}" if name else "", **facts)
+
+
+EPSILONS = (1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15)  # clip bounds seen in public code
+
+
+def clip_bound(a: Attempt, S: np.ndarray, received: np.ndarray) -> float | None:
+    """The eps for which ``received`` (the student's probabilities) is the right ``S`` clipped to
+    [eps, 1 - eps] (renormalised or not), judged at float64's precision; None when no eps fits."""
+    if received.shape != S.shape or not np.all(np.isfinite(received)):
+        return None
+    guesses = sorted({*EPSILONS, float(received.min())} - {0.0})
+    for eps in guesses:
+        if not 0 < eps < 0.5:
+            continue
+        clipped = np.clip(S, eps, 1 - eps)
+        if np.array_equal(clipped, S):
+            continue
+        for wrong in (clipped, clipped / clipped.sum(axis=-1, keepdims=True)):
+            if np.allclose(received, wrong, rtol=1e-6, atol=1e-12):
+                return eps
+    return None
+
+
+def clipped(output: str, recover: Callable[[Attempt], np.ndarray], what: str) -> Mistake:
+    """``recover(attempt)`` gives the probabilities the student's ``output`` was built from."""
+
+    def text(a: Attempt) -> str:
+        eps = clip_bound(a, a.case.facts["S"], recover(a))
+        return (
+            f"your probabilities are clipped to [{eps:.0e}, 1 - {eps:.0e}] (np.clip, a habit from code "
+            f"that takes log S): every probability below {eps:.0e} comes back as {eps:.0e}, so {what} is "
+            "off by up to that much there. Nothing here needs clipping: with the max subtracted "
+            "nothing overflows, and exp of a very negative number is 0, which is right. Drop the clip."
+        )
+
+    return Mistake(
+        "clipped probabilities",
+        lambda a: clip_bound(a, a.case.facts["S"], recover(a)) is not None,
+        text,
+        output,
+    )

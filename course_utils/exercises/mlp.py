@@ -16,7 +16,18 @@ import numpy as np
 
 from ..losses import cross_entropy_grad, one_hot
 from ..softmax import softmax
-from .engine import SEED, Attempt, Case, Checker, Mistake, as_array, facts_covered, name_factor, off_by_factor
+from .engine import (
+    SEED,
+    TIME_LIMIT,
+    Attempt,
+    Case,
+    Checker,
+    Mistake,
+    as_array,
+    facts_covered,
+    name_factor,
+    off_by_factor,
+)
 
 KEYS = ("W2", "b2", "W1", "b1")  # backward order: a diagnosis shows the first wrong one on the way back
 
@@ -303,7 +314,7 @@ VALUE_MISTAKES = value_mistakes({})
 HELPERS = {"my_cross_entropy_grad": "cross_entropy_grad", "my_dense_backward": "dense_backward"}
 
 
-def _helpers_of(fn, given: dict[str, Callable | None]) -> dict[str, bool]:
+def _helpers_of(fn, given: dict[str, Callable | None], time_limit: float | None) -> dict[str, bool]:
     """The student's exercise-3/4 functions that ``fn`` calls, each with whether its check passes."""
     from .cross_entropy import CHECKER as CE
     from .dense import CHECKER as DENSE
@@ -317,7 +328,7 @@ def _helpers_of(fn, given: dict[str, Callable | None]) -> dict[str, bool]:
     for name, helper in found.items():
         checker = CE if HELPERS.get(name, name) == "cross_entropy_grad" else DENSE
         with contextlib.redirect_stdout(io.StringIO()):
-            verdicts[getattr(helper, "__name__", name)] = bool(checker.check(helper))
+            verdicts[getattr(helper, "__name__", name)] = bool(checker.check(helper, time_limit))
     return verdicts
 
 
@@ -326,6 +337,7 @@ def check_mlp_backward(
     *,
     cross_entropy_grad: Callable | None = None,
     dense_backward: Callable | None = None,
+    time_limit: float | None = TIME_LIMIT,
 ) -> bool | None:
     """Check a student's ``fn(params, X, A1, z, Y)`` -> grads for the 2-layer tanh MLP.
 
@@ -335,10 +347,12 @@ def check_mlp_backward(
     output layer is wrong, the student's ``cross_entropy_grad``/``dense_backward`` (given here, or
     found as ``my_cross_entropy_grad``/``my_dense_backward`` among the names ``fn`` uses) are
     checked too, and blamed only if their own checks fail. Returns True, False or None.
+    ``time_limit``: seconds of ``fn``'s running time for all cases together (None: no limit; the
+    helpers' own checks get the same limit each).
     """
     try:
         helpers = _helpers_of(
-            fn, {"my_cross_entropy_grad": cross_entropy_grad, "my_dense_backward": dense_backward}
+            fn, {"my_cross_entropy_grad": cross_entropy_grad, "my_dense_backward": dense_backward}, time_limit
         )
     except Exception:  # noqa: BLE001  no helper verdicts: the diagnosis just doesn't mention them
         helpers = {}
@@ -350,4 +364,4 @@ def check_mlp_backward(
         value_mistakes(helpers),
         lambda cs: "two-layer tanh nets with " + facts_covered("D", "H", "K", "N")(cs),
     )
-    return checker.check(fn)
+    return checker.check(fn, time_limit)

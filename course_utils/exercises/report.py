@@ -204,26 +204,16 @@ def failure(
     return "\n".join(lines)
 
 
-def dtype_note(dtypes: set[tuple[str, bool]]) -> str:
-    """What precision the answers were compared at, when it is not float64's.
-
-    ``dtypes`` holds (dtype name, inferred) per case: inferred when float64 arrays agreed only to
-    float32's precision, i.e. part of the code computes in float32.
-    """
+def dtype_note(dtypes: set[str]) -> str:
+    """What precision the answers were compared at, when it is not float64's (``dtypes``: the
+    dtype names of the answers, float32 also for float64 arrays holding float32 numbers)."""
     from .attempts import tolerance
 
-    returned = sorted({d for d, inferred in dtypes if d != "float64" and not inferred})
-    inferred = any(i for _, i in dtypes)
-    if not returned and not inferred:
+    narrow = sorted(d for d in dtypes if d != "float64")
+    if not narrow:
         return ""
-    narrow = returned[0] if returned else "float32"
-    rtol = f"relative tolerance {tolerance(np.dtype(narrow)):.1e}"
-    if returned:
-        return f" Your answers are {', '.join(returned)}: compared to that precision ({rtol})."
-    return (
-        f" Your float64 answers agree to float32's precision ({rtol}) on some cases: part of your "
-        "code computes in float32."
-    )
+    rtol = f"relative tolerance {tolerance(np.dtype(narrow[0])):.1e}"
+    return f" Your answers are {', '.join(narrow)} numbers: compared to that precision ({rtol})."
 
 
 def explain_exception(err: BaseException) -> str:
@@ -244,6 +234,8 @@ def explain_exception(err: BaseException) -> str:
             "A matrix product's inner sizes must agree: write each factor's shape under the "
             "formula, and transpose (.T) the one that doesn't fit."
         )
-    if isinstance(err, FloatingPointError | OverflowError):
+    if isinstance(err, FloatingPointError | OverflowError) and "overflow" in message:
         return "A number overflowed: exp of a large logit is too big for a float. Subtract the max first."
+    if isinstance(err, FloatingPointError):
+        return "numpy was told to raise instead of warning (np.seterr or np.errstate set to 'raise')."
     return "Run your function on the input below and read the error message line by line."

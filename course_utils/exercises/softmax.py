@@ -10,8 +10,8 @@ import numpy as np
 from ..softmax import log_softmax, softmax
 from .attempts import Attempt, quiet, single_output
 from .cases import LARGE, SEED, Case, span
-from .engine import Checker
-from .mistakes import Mistake, no_max_shift, returned_a_number
+from .engine import TIME_LIMIT, Checker
+from .mistakes import Mistake, clipped, no_max_shift, returned_a_number
 
 
 def logits_cases(rng: np.random.Generator, batch: bool = True) -> list[np.ndarray]:
@@ -97,7 +97,7 @@ def cases() -> list[Case]:
             {"z": z},
             {"S": softmax(z)},
             about_logits(z),
-            {"K": z.shape[-1], "N": len(z) if z.ndim == 2 else 1},
+            {"K": z.shape[-1], "N": len(z) if z.ndim == 2 else 1, "S": softmax(z)},
             large=bool(np.max(np.abs(z)) >= LARGE / 2),
         )
         for z in zs
@@ -162,6 +162,7 @@ SHAPE_MISTAKES = [
 ]
 
 VALUE_MISTAKES = [
+    clipped("S", lambda a: a.outputs["S"], "S"),
     Mistake(
         "shifted by the batch's max",
         _on_batches(gives("S", shifted_by(np.max))),
@@ -270,10 +271,13 @@ VALUE_MISTAKES = [
 CHECKER = Checker("softmax", cases, single_output("S"), SHAPE_MISTAKES, VALUE_MISTAKES, logits_covered)
 
 
-def check_softmax(fn: Callable[[np.ndarray], np.ndarray]) -> bool | None:
+def check_softmax(
+    fn: Callable[[np.ndarray], np.ndarray], time_limit: float | None = TIME_LIMIT
+) -> bool | None:
     """Check a student's ``fn(z)`` -> S = softmax(z) for z of shape (K,) or (N, K) (class axis last).
 
     Prints success or the most likely mistake; returns True (right), False (wrong) or None
-    (not attempted yet: the function raises NotImplementedError).
+    (not attempted yet: the function raises NotImplementedError). ``time_limit``: seconds of
+    ``fn``'s own running time for all cases together (None: no limit).
     """
-    return CHECKER.check(fn)
+    return CHECKER.check(fn, time_limit)

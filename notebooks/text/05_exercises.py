@@ -59,8 +59,11 @@ passed = {}  # exercise number -> what its check returned: True (passed), False 
 # right. Otherwise it prints the **most likely mistake** and the smallest input it went wrong on, with the
 # expected and the received numbers side by side (differing entries marked `*`) and the largest error.
 #
-# Numpy or torch, float64 or float32 (compared at float32's precision), loops or vectorised code: any correct
-# answer passes. Each check cell ends with the points it earns: 0.0 until the check passes.
+# Numpy or torch, float64 or float32 (a float32 answer is compared at float32's precision), loops or
+# vectorised code: any correct answer passes. A warning alone never fails an answer: under a ✔ it is a note, and
+# when it explains a wrong number (an overflow) it is part of the diagnosis. A check runs your function for at
+# most 5 seconds in total; a loop that never ends is stopped, and the check says so. Each check cell ends with
+# the points it earns: 0.0 until the check passes.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The feedback on a wrong answer
@@ -101,13 +104,21 @@ def my_softmax(z):
 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# <details><summary><b>Hint</b> (click to open)</summary>
+# <details><summary><b>Hint</b> 1 · the idea (click to open)</summary>
 #
-# Subtracting any constant $c$ from every logit of a row changes nothing:
-# $\dfrac{e^{z_i - c}}{\sum_j e^{z_j - c}} = \dfrac{e^{-c}\,e^{z_i}}{e^{-c}\sum_j e^{z_j}}$.
-# With $c = \max_k z_k$ every exponent is $\le 0$, so nothing overflows.
-# `np.max(z, axis=-1, keepdims=True)` is each row's maximum with the axis kept, so `z - ...` (and later the
-# division by the sum) lines up row by row for $(K,)$ and $(N, K)$ alike.
+# $S_i = e^{z_i} / \sum_j e^{z_j}$, over the class axis (the last one); $S$ has the shape of $z$, $(K,)$ or
+# $(N, K)$. For logits as large as 1000: subtracting the same number $c$ from every logit of a row leaves $S$
+# unchanged, because $e^{-c}$ cancels between the numerator and the denominator. Which $c$ makes every
+# exponent $\le 0$?
+#
+# </details>
+#
+# <details><summary><b>Hint</b> 2 · setting it up (open when hint 1 was not enough)</summary>
+#
+# One recipe for $(K,)$ and $(N, K)$ alike: a reduction over the class axis is `axis=-1`, and `keepdims=True`
+# keeps that axis with length 1, so that an $(N, K)$ array and an $(N, 1)$ one line up row by row. Then three
+# steps: shift each row by its own $c$, exponentiate, divide by each row's sum. Try your function on
+# `np.array([0.0, 1.0])` (about $[0.269, 0.731]$) and on `np.array([1000.0, 1001.0])`.
 #
 # </details>
 
@@ -140,11 +151,19 @@ def my_softmax_jacobian(z):
 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# <details><summary><b>Hint</b> (click to open)</summary>
+# <details><summary><b>Hint</b> 1 · the idea (click to open)</summary>
 #
-# Split the formula: $S_i\,\delta_{ij}$ is a diagonal matrix with $S$ on the diagonal (`np.diag(S)`), and
-# $S_i S_j$ is the outer product $S S^\top$ (`np.outer(S, S)`; careful, `S @ S` is a single number).
-# So $J = \operatorname{diag}(S) - S S^\top$. Reuse `my_softmax`.
+# $J$ is $K \times K$, entry $(i, j) = S_i(\delta_{ij} - S_j)$. Multiply out the bracket: it is the difference
+# of two $K \times K$ matrices, one with $S_i\,\delta_{ij}$ (zero off the diagonal) and one with $S_i S_j$.
+#
+# </details>
+#
+# <details><summary><b>Hint</b> 2 · setting it up (open when hint 1 was not enough)</summary>
+#
+# First $S$, with your `my_softmax`. The $S_i\,\delta_{ij}$ matrix has $S$ on its diagonal: numpy has a function
+# that puts a vector on a diagonal. The $S_i S_j$ matrix is a column times a row, an *outer* product (careful:
+# `S @ S` is one number, not a matrix). Test on `np.array([0.0, 0.0])`: $S = [0.5, 0.5]$, so the diagonal is
+# $0.25$ and the off-diagonal entries $-0.25$.
 #
 # </details>
 
@@ -175,13 +194,22 @@ def my_cross_entropy_grad(z, Y):
 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# <details><summary><b>Hint</b> (click to open)</summary>
+# <details><summary><b>Hint</b> 1 · the idea (click to open)</summary>
 #
-# Put $S_i(\delta_{im} - S_m)$ into the sum: $\sum_i -\frac{y_i}{S_i} S_i(\delta_{im} - S_m)
-# = -y_m + S_m \sum_i y_i = S_m - y_m$, because one-hot labels sum to 1. (The slide's line "$y_i S_m$ when
-# $i \ne m$" is one term of that sum, not the answer for the entries $m$ that are not the true class.)
-# That is one sample. The loss is the mean over $N$ rows, so each row of the gradient is $(S_n - y_n)/N$.
-# Reuse `my_softmax`.
+# The chain rule: $\partial\,\text{Loss}/\partial z_m = \sum_i \frac{\partial\,\text{Loss}}{\partial S_i}
+# \frac{\partial S_i}{\partial z_m}$, with $\partial\,\text{Loss}/\partial S_i = -y_i/S_i$ and the Jacobian of
+# exercise 2. Work the sum out on paper for one sample before you write code: with one-hot labels it collapses to
+# something short that never divides by $S$. The answer has the shape of $z$, $(N, K)$.
+#
+# </details>
+#
+# <details><summary><b>Hint</b> 2 · setting it up (open when hint 1 was not enough)</summary>
+#
+# Put $S_i(\delta_{im} - S_m)$ into the sum. The $S_i$ cancels against the $1/S_i$; then split the bracket: in
+# the $\delta_{im}$ part only $i = m$ survives, and in the $S_m$ part $S_m$ comes out of the sum, leaving
+# $\sum_i y_i$ (what is that for one-hot labels?). (The slide's line "$y_i S_m$ when $i \ne m$" is one term of
+# that sum, not the answer for the entries that are not the true class.) For the batch, the loss is the *mean*
+# over $N$ rows: what factor does that put on each row of the gradient? Reuse `my_softmax`.
 #
 # </details>
 
@@ -212,12 +240,21 @@ def my_dense_backward(X, W, b, dout):
 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# <details><summary><b>Hint</b> (click to open)</summary>
+# <details><summary><b>Hint</b> 1 · the idea (click to open)</summary>
 #
-# $\partial\,\text{out}_{nm} / \partial W_{dm} = X_{nd}$, so
-# $\partial\,\text{Loss}/\partial W_{dm} = \sum_n X_{nd}\,\text{dout}_{nm}$, which is `X.T @ dout`.
-# Let the shapes guide you: `dW` must be $(D, M)$ and `X.T @ dout` is the only product of `X` and `dout` with that
-# shape. Likewise `dX` $(N, D)$ = `dout @ W.T`, and `db` $(M,)$ sums `dout` over the batch (axis 0).
+# Each gradient has the shape of what it is the gradient of: `dX` is $(N, D)$ like `X`, `dW` is $(D, M)$ like
+# `W`, `db` is $(M,)$ like `b`. Going back through a matrix product $XW$ multiplies `dout` by the *other* factor,
+# transposed where the shapes need it; `b` is added to every sample.
+#
+# </details>
+#
+# <details><summary><b>Hint</b> 2 · setting it up (open when hint 1 was not enough)</summary>
+#
+# Start from one entry: $\text{out}_{nm} = \sum_d X_{nd} W_{dm} + b_m$. So $\partial\,\text{out}_{nm} /
+# \partial W_{dm} = X_{nd}$, and $\partial\,\text{Loss}/\partial W_{dm} = \sum_n X_{nd}\,\text{dout}_{nm}$:
+# write that sum over $n$ as a matrix product of `X` and `dout`, and let the shape $(D, M)$ tell you where the
+# transpose goes. Do the same for $X_{nd}$ (a sum over $m$). For $b_m$, every sample $n$ contributes: what do
+# you do with the batch axis?
 #
 # </details>
 
@@ -248,13 +285,20 @@ def my_mlp_backward(params, X, A1, z, Y):
 
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# <details><summary><b>Hint</b> (click to open)</summary>
+# <details><summary><b>Hint</b> 1 · the idea (click to open)</summary>
 #
-# Four lines, from the loss back to the input:
-# 1. `dz = my_cross_entropy_grad(z, Y)`;
-# 2. the output layer $z = A_1W_2 + b_2$ is a dense layer with input `A1`: `dA1, dW2, db2 = my_dense_backward(A1, ...)`;
-# 3. through the tanh: `dZ1 = dA1 * (1 - A1**2)`, elementwise;
-# 4. the hidden layer $Z_1 = XW_1 + b_1$: `my_dense_backward(X, ...)` gives `dW1, db1` (its `dX` is not needed).
+# Backpropagation walks the forward pass backwards, one step per forward step: the loss with softmax, the output
+# layer $z = A_1W_2 + b_2$, the tanh, the hidden layer $Z_1 = XW_1 + b_1$. Every step is something you have
+# already written (exercises 3 and 4) or a derivative you know.
+#
+# </details>
+#
+# <details><summary><b>Hint</b> 2 · setting it up (open when hint 1 was not enough)</summary>
+#
+# Write the forward pass's lines on paper and, under each one, what comes back through it: the gradient at $z$
+# (exercise 3); each dense layer then gives the gradient of its *input* and of its parameters (exercise 4:
+# which array is the input of each layer?); tanh's derivative can be written with $A_1$ alone, since
+# $A_1 = \tanh(Z_1)$, and it applies elementwise. Return a dict with the keys of `params`.
 #
 # </details>
 
@@ -265,14 +309,16 @@ points(passed[5], out_of=2)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - **Softmax** is computed with each row's maximum subtracted: the same numbers, and no overflow at $z = 1000$.
-# - Its **Jacobian** is $\operatorname{diag}(S) - SS^\top$: the $\delta_{ij}$ term on the diagonal, $-S_iS_j$
-#   everywhere.
-# - Through that Jacobian, **cross-entropy's gradient** collapses to $(S - y)/N$ for the mean loss over a batch:
-#   simplify before computing, and nothing divides by a probability that rounds to 0.
-# - A **dense layer** sends `dout` back as `dout @ W.T`, and collects `X.T @ dout` and `dout.sum(axis=0)` for
-#   its parameters: each gradient has the shape of its parameter, summed over the batch.
-# - **Backpropagation** through the MLP is exercises 3 and 4 chained, with $1 - A_1^2$ in between.
+# What you have written and checked, in this order:
+#
+# - **Softmax**, for one sample and for a batch, stable for logits as large as 1000.
+# - Its **Jacobian**, a $K \times K$ matrix, from the quotient rule of notebook 02.
+# - **Cross-entropy's gradient** for a batch: the chain rule through that Jacobian, simplified on paper before
+#   computing, so nothing divides by a probability that rounds to 0.
+# - A **dense layer's backward pass**: each gradient has the shape of its parameter, summed over the batch.
+# - **Backpropagation** through the MLP: exercises 3 and 4 chained, with tanh's derivative in between.
+#
+# The solutions are in the instructor's edition of this notebook.
 
 # %% slideshow={"slide_type": "fragment"}
 print(summary(passed))
