@@ -52,16 +52,10 @@ from course_utils.digits import (
     split_digits,
 )
 from course_utils.digits_explorer import DigitsExplorer
-from course_utils.digits_plots import (
-    confusion_matrix_figure,
-    digits_gallery_figure,
-    reliability_figure,
-)
+from course_utils.digits_plots import confusion_matrix_figure, digits_gallery_figure, reliability_figure
 from course_utils.network import MLP, train
 
-threadpool_limits(
-    1
-)  # tiny matrices: one BLAS thread beats several fighting over the cores
+threadpool_limits(1)  # tiny matrices: one BLAS thread beats several fighting over the cores
 np.set_printoptions(precision=3, suppress=True)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -105,9 +99,7 @@ print("train, validation, test:", sizes)
 
 assert sizes == [1079, 359, 359] and sum(sizes) == len(labels)
 every_row = np.concatenate([split.index_train, split.index_val, split.index_test])
-assert np.array_equal(np.sort(every_row), np.arange(len(labels))), (
-    "disjoint, and nothing lost"
-)
+assert np.array_equal(np.sort(every_row), np.arange(len(labels))), "disjoint, and nothing lost"
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Why three parts: if T (or the learning rate, or the number of steps) were chosen by looking at the test set, the test accuracy would no longer be an honest estimate. The split uses integer permutations only, so it is the same on every machine.
@@ -135,12 +127,8 @@ dz_by_hand = (softmax(z) - one_hot(split.labels_train, K_DIGITS)) / N  # (S - y)
 dW_by_hand = split.X_train.T @ dz_by_hand  # X^T dLoss/dz: (64, N) @ (N, 10)
 
 assert grads["W1"].shape == (64, 10)
-np.testing.assert_allclose(
-    dz_by_hand, cross_entropy_grad(z, split.labels_train), atol=1e-15
-)
-np.testing.assert_allclose(
-    grads["W1"], dW_by_hand, atol=1e-12, err_msg="the network uses X^T (S - y) / N"
-)
+np.testing.assert_allclose(dz_by_hand, cross_entropy_grad(z, split.labels_train), atol=1e-15)
+np.testing.assert_allclose(grads["W1"], dW_by_hand, atol=1e-12, err_msg="the network uses X^T (S - y) / N")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Training: gradient descent with $\frac{S - y}{N}$
@@ -148,22 +136,13 @@ np.testing.assert_allclose(
 # Nothing new: 300 steps of $W \leftarrow W - \eta\,X^{\top}\frac{S - y}{N}$ (and the same for $b$), with $\eta = 2$.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-run = train(
-    softmax_reg,
-    split.X_train,
-    split.labels_train,
-    lr=2.0,
-    steps=300,
-    snapshot_every=100,
-)
+run = train(softmax_reg, split.X_train, split.labels_train, lr=2.0, steps=300, snapshot_every=100)
 acc_train = softmax_reg.accuracy(split.X_train, split.labels_train)
 acc_test = softmax_reg.accuracy(split.X_test, split.labels_test)
 print(f"loss {run.history[0]:.3f} -> {run.history[-1]:.3f}")
 print(f"accuracy: train {acc_train:.1%}, test {acc_test:.1%}")
 
-assert run.history[-1] < 0.25 * run.history[0], (
-    "the loss falls to a quarter of its start, or less"
-)
+assert run.history[-1] < 0.25 * run.history[0], "the loss falls to a quarter of its start, or less"
 assert acc_train >= 0.97, "a straight-line model fits almost every training digit"
 assert acc_test >= 0.92, "and gets most unseen digits right (at least 92 % for every seed tried)"
 
@@ -180,9 +159,7 @@ assert acc_test >= 0.92, "and gets most unseen digits right (at least 92 % for e
 def trained(sizes, lr, steps, seed):
     part = split_digits(X, labels, seed=seed)
     net = MLP(sizes, seed=seed)
-    train(
-        net, part.X_train, part.labels_train, lr=lr, steps=steps, snapshot_every=steps
-    )
+    train(net, part.X_train, part.labels_train, lr=lr, steps=steps, snapshot_every=steps)
     return part, net
 
 
@@ -210,9 +187,7 @@ acc_mlp = test_accuracies(mlp_runs)
 print("MLP [64, 32, 10], test accuracy per seed:", (100 * acc_mlp).round(1), "%")
 print("softmax regression, for comparison:      ", (100 * acc_softmax).round(1), "%")
 
-assert acc_mlp.min() >= 0.92 and np.median(acc_mlp) >= 0.95, (
-    "as good as softmax regression"
-)
+assert acc_mlp.min() >= 0.92 and np.median(acc_mlp) >= 0.95, "as good as softmax regression"
 assert abs(np.median(acc_mlp) - np.median(acc_softmax)) < 0.03, "and not much better"
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -254,9 +229,7 @@ assert off.sum() == C.sum() - np.trace(C)
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 wrong = most_confident_wrong(S_test, split.labels_test, k=8)
 y_test = split.labels_test
-titles = [
-    f"{y_test[n]} called {predicted[n]}\nS = {S_test[n].max():.2f}" for n in wrong
-]
+titles = [f"{y_test[n]} called {predicted[n]}\nS = {S_test[n].max():.2f}" for n in wrong]
 assert np.all(predicted[wrong] != y_test[wrong]), "all of them are mistakes"
 assert np.all(np.diff(S_test[wrong].max(axis=1)) <= 0), "most confident first"
 digits_gallery_figure(split.X_test[wrong], titles=titles, ncols=8, cell_inches=0.95)
@@ -278,9 +251,7 @@ confidence, right = S_test.max(axis=1), predicted == split.labels_test
 print(f"mean confidence {confidence.mean():.1%}, accuracy {right.mean():.1%}")
 print(f"T = 1: ECE {rel_T1.ece:.1%}")
 assert rel_T1.counts.sum() == len(split.labels_test)
-assert confidence.mean() < right.mean() - 0.01, (
-    "underconfident: says less than it achieves"
-)
+assert confidence.mean() < right.mean() - 0.01, "underconfident: says less than it achieves"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The reliability diagram
@@ -299,12 +270,8 @@ reliability_figure({"softmax regression, T = 1": rel_T1})
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 z_val, z_test = softmax_reg.forward(split.X_val), softmax_reg.forward(split.X_test)
 T_fit = fit_temperature(z_val, split.labels_val)
-nll_val = {
-    T: cross_entropy_with_logits(z_val / T, split.labels_val) for T in (1.0, T_fit)
-}
-nll_test = {
-    T: cross_entropy_with_logits(z_test / T, split.labels_test) for T in (1.0, T_fit)
-}
+nll_val = {T: cross_entropy_with_logits(z_val / T, split.labels_val) for T in (1.0, T_fit)}
+nll_test = {T: cross_entropy_with_logits(z_test / T, split.labels_test) for T in (1.0, T_fit)}
 rel_fit = reliability(softmax(z_test / T_fit), split.labels_test, n_bins=10)
 print(f"fitted T = {T_fit:.2f}")
 print(f"validation loss {nll_val[1.0]:.3f} -> {nll_val[T_fit]:.3f}")
@@ -335,9 +302,7 @@ results = [calibration(part, net) for part, net in softmax_runs]
 table = np.array([numbers for numbers, _, _ in results])
 print("seed   T    test loss T=1 -> fitted   test ECE T=1 -> fitted")
 for seed, (T, nll_1, nll_T, ece_1, ece_T) in enumerate(table):
-    print(
-        f"{seed:4d} {T:5.2f}  {nll_1:12.3f} -> {nll_T:.3f}  {ece_1:12.1%} -> {ece_T:.1%}"
-    )
+    print(f"{seed:4d} {T:5.2f}  {nll_1:12.3f} -> {nll_T:.3f}  {ece_1:12.1%} -> {ece_T:.1%}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The reliability diagram, five test sets pooled
@@ -388,9 +353,7 @@ reliability_figure(rel_pooled, title="five seeds' test images (1,795)")
 n, c = int(wrong[0]), int(split.labels_test[wrong[0]])  # the most confident mistake
 x = split.X_test[n]
 z_n = softmax_reg.forward(x[None, :])[0]
-by_hand = (
-    (softmax(z_n / T_fit) - one_hot(c, K_DIGITS)) / T_fit @ softmax_reg.params["W1"].T
-)
+by_hand = (softmax(z_n / T_fit) - one_hot(c, K_DIGITS)) / T_fit @ softmax_reg.params["W1"].T
 
 
 def loss_of_pixels(pixels, net=softmax_reg):
@@ -399,26 +362,29 @@ def loss_of_pixels(pixels, net=softmax_reg):
 
 fd = numerical_gradient(loss_of_pixels, x)
 assert by_hand.shape == (64,)
-np.testing.assert_allclose(
-    input_gradient(softmax_reg, x, c, T_fit), by_hand, atol=1e-14
-)
-assert relative_error(fd, by_hand) < 1e-7, (
-    "finite differences agree with (S - y) W^T / T"
-)
+np.testing.assert_allclose(input_gradient(softmax_reg, x, c, T_fit), by_hand, atol=1e-14)
+assert relative_error(fd, by_hand) < 1e-7, "finite differences agree with (S - y) W^T / T"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### And through a hidden layer
 #
-# The MLP of seed 0 (same split): `input_gradient` multiplies by each layer's $W^{\top}$ and by $\tanh'$ on the way down.
+# The MLP of seed 0 (same split), $x \to A_1 = \tanh(x W_1 + b_1) \to z = A_1 W_2 + b_2$: notebook 04's backward pass, carried one step further. Each layer multiplies by its $W^{\top}$, the hidden layer also by $\tanh' = 1 - A_1^2$:
+#
+# $$\frac{\partial \mathrm{Loss}}{\partial A_1} = \frac{S - y}{T}\,W_2^{\top}, \qquad \frac{\partial \mathrm{Loss}}{\partial x} = \Big(\frac{\partial \mathrm{Loss}}{\partial A_1} \odot (1 - A_1^2)\Big)\,W_1^{\top}$$
 
 # %% slideshow={"slide_type": "fragment"}
 part_0, mlp = mlp_runs[0]  # the MLP of seed 0 (the same split as above)
 assert np.array_equal(part_0.X_test, split.X_test)
 # any T serves a gradient check; T_fit (fitted for softmax regression) is reused
+z_mlp = mlp.forward(x[None, :])[0]  # caches A_0 = x and A_1 for the backward pass
+A_1 = mlp.cache[1][0]  # (32,)
+dz = (softmax(z_mlp / T_fit) - one_hot(c, K_DIGITS)) / T_fit  # (10,)
+dA_1 = dz @ mlp.params["W2"].T  # (10,) (10, 32) -> (32,)
+dx = (dA_1 * (1 - A_1**2)) @ mlp.params["W1"].T  # through tanh, then (32,) (32, 64) -> (64,)
+
 fd_mlp = numerical_gradient(lambda pixels: loss_of_pixels(pixels, mlp), x)
-assert relative_error(fd_mlp, input_gradient(mlp, x, c, T_fit)) < 1e-7, (
-    "through tanh as well"
-)
+assert relative_error(fd_mlp, dx) < 1e-7, "finite differences agree through tanh as well"
+np.testing.assert_allclose(input_gradient(mlp, x, c, T_fit), dx, atol=1e-14)  # and so does course_utils
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try it: the digits explorer
