@@ -260,7 +260,8 @@ def test_widgets_work_in_notebook7(
 
 # Logged by Jupyter Notebook 7.6.5 itself on every page, the file browser included, with no notebook
 # open: its keyboard-shortcuts plugin handles another plugin's settings before its own are loaded
-# (upstream jupyter/notebook#7862). Not ours; every other page error fails the Notebook 7 test.
+# (reported upstream: "registry.plugins[shortcuts.id] is undefined", a race). Not ours; every other
+# page error fails the Notebook 7 test.
 NOTEBOOK7_OWN_ERRORS = ("Cannot read properties of undefined (reading 'schema')",)
 
 
