@@ -205,17 +205,26 @@ def _serve(tmp_path_factory: pytest.TempPathFactory, app: str) -> Iterator[Lab]:
 
 
 @pytest.fixture(scope="session")
-def browser_context(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """A headless Chromium with a fresh profile (``--user-data-dir``) for the whole session."""
+def _session_chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A headless Chromium with a fresh profile (``--user-data-dir``) for the whole session, shared
+    by the JupyterLab and the Notebook 7 tests (playwright's sync API runs one at a time)."""
+    reason = chromium_missing()
+    if reason:
+        skip_or_fail(reason)
     with chromium(tmp_path_factory.mktemp("chromium-profile"), 1400, 1000) as context:
         yield context
 
 
 @pytest.fixture(scope="session")
-def notebook7_context(notebook7: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """A headless Chromium of its own for the Notebook 7 tests."""
-    with chromium(tmp_path_factory.mktemp("chromium-profile-nb7"), 1400, 1000) as context:
-        yield context
+def browser_context(lab: Lab, _session_chromium: object) -> object:
+    """The session's Chromium, for pages of the JupyterLab server."""
+    return _session_chromium
+
+
+@pytest.fixture(scope="session")
+def notebook7_context(notebook7: Lab, _session_chromium: object) -> object:
+    """The session's Chromium, for pages of the Notebook 7 server."""
+    return _session_chromium
 
 
 def _need_chromium_and_npm() -> None:
