@@ -654,6 +654,10 @@ def _check_keyboard_and_live_region(page, view, kernel: Kernel, model_id: str, n
         time.sleep(0.05)
     after = _settled(kernel, model_id)
     assert after["settings"] != before["settings"], f"{name}: arrow keys did not move the focused slider"
+    assert page.evaluate(FOCUSED_CONTROL_JS) == first_slider, (
+        f"{name}: the arrow keys moved the focus from slider {first_slider} to "
+        f"{page.evaluate(FOCUSED_CONTROL_JS)!r}"
+    )
     assert after["status"] and f"loss {after['loss']:.4f}" in after["status"], after["status"]
     page.wait_for_function(
         "([el, text]) => el.textContent === text", arg=[live.element_handle(), after["status"]], timeout=5_000
@@ -698,8 +702,9 @@ FOCUSED_CONTROL_JS = "() => document.activeElement && document.activeElement.dat
 
 
 def _check_navigation_keys(page, view, kernel: Kernel, model_id: str, name: str) -> None:
-    """Home, End, Page Down and Page Up on the first slider, the arrow keys on the first menu: each
-    changes the control (and then the kernel's settings), and the focus never leaves it."""
+    """Home, End, ArrowDown, ArrowUp, Page Down and Page Up on the first slider, the arrow keys on
+    the first menu: each changes the control (and then the kernel's settings), and the focus never
+    leaves it (ArrowDown is the key Notebook 7 once took to move to the next cell)."""
     panel = view.locator(".explorer-controls").first
     live = panel.locator('[role="status"][aria-live="polite"]')
     slider = panel.locator("input[type=range]").first
@@ -711,6 +716,8 @@ def _check_navigation_keys(page, view, kernel: Kernel, model_id: str, name: str)
     for key, check in (
         ("Home", lambda v: v == ends[0]),
         ("End", lambda v: v == ends[1]),
+        ("ArrowDown", lambda v: ends[0] <= v < ends[1]),
+        ("ArrowUp", lambda v: v == ends[1]),
         ("PageDown", lambda v: ends[0] <= v < ends[1]),
         ("PageUp", lambda v: v == ends[1]),
     ):
