@@ -9,7 +9,8 @@ controls as one small anywidget with
 - ``<input type="range">`` for each slider and ``<select>`` for each dropdown, each with a
   ``<label for=...>`` and an accessible name that contains the visible label ("logit z1" for
   "z1"), ``aria-valuetext`` with the value as shown (10^x for a log slider), Tab in reading order,
-  arrow keys / Page Up / Page Down / Home / End from the browser itself;
+  arrow keys / Page Up / Page Down / Home / End from the browser itself, kept from the notebook's
+  shortcuts in JupyterLab and in Jupyter Notebook 7;
 - a play ``<button>`` (name "play training", ``aria-pressed``) that steps a slider on a timer;
 - a polite live region (``role="status"``) with the kernel's ``status`` text: what the last move
   changed and the loss. It speaks at most once a second (the latest text wins) and stays quiet
@@ -43,6 +44,17 @@ const val = (c, x) => {
   return c.integer ? Math.round(v) : v;
 };
 
+const KEYS_INSTALLED = Symbol.for("course-controls-keys");
+// Stops a key pressed on a control of a panel from reaching anything else (see render); the
+// browser still performs its default action (move the slider, change the menu, press the button).
+function keepKeys(e) {
+  const t = e.target;
+  if (e.key === "Tab" || e.key === "Escape" || !(t instanceof Element)) return;
+  if (!t.closest(".course-controls") || !t.matches("input, select, button")) return;
+  e.stopPropagation();
+  t._t = Date.now();
+}
+
 function render({ model, el }) {
   const uid = "ce" + Math.random().toString(36).slice(2, 10);
   const root = document.createElement("div");
@@ -50,13 +62,20 @@ function render({ model, el }) {
   root.setAttribute("role", "group");
   root.setAttribute("aria-label", model.get("label"));
   el.appendChild(root);
-  // Keys pressed on a control are the control's: JupyterLab's notebook and deck shortcuts
+  // Keys pressed on a control are the control's: the notebook's and the deck's shortcuts
   // (arrows, Space, Enter, letters) must not see them and prevent the browser's default action.
-  // Tab and Escape still move focus out and leave the cell as everywhere else.
+  // Tab and Escape still move focus out and leave the cell as everywhere else. JupyterLab handles
+  // shortcuts on the document while the event bubbles, so stopping it at the panel is enough there;
+  // Jupyter Notebook 7 starts the same Lumino application without `bubblingKeydown`, so its
+  // listener on the document runs in the capture phase, before any listener below it (ArrowDown
+  // then moved to the next cell and took the focus). Only a capture listener on the window runs
+  // earlier: installed once per page, it keeps a control's keys from both.
   root.dataset.lmSuppressShortcuts = "true";
-  root.addEventListener("keydown", (e) => {
-    if (e.key !== "Tab" && e.key !== "Escape") e.stopPropagation();
-  });
+  root.addEventListener("keydown", keepKeys);
+  if (!window[KEYS_INSTALLED]) {
+    window[KEYS_INSTALLED] = true;
+    window.addEventListener("keydown", keepKeys, true);
+  }
   const inputs = {};
   let timer = null;
 
@@ -191,7 +210,6 @@ function render({ model, el }) {
   });
   for (const inp of Object.values(inputs)) {
     inp.addEventListener("input", () => { inp._t = Date.now(); });
-    inp.addEventListener("keydown", () => { inp._t = Date.now(); });
   }
   model.on("change:values", onValues);
   model.on("change:status", announce);

@@ -1,9 +1,12 @@
-"""Fixtures for the real-browser tests: a private JupyterLab server and headless Chromium.
+"""Fixtures for the real-browser tests: a private JupyterLab (or Notebook 7) server and headless Chromium.
 
 JupyterLab runs from the test environment (``sys.executable``) on a free loopback port, with a
 known token, on a temporary copy of ``notebooks/`` (running and saving never touches the repo),
 with its own config, data, runtime, settings and workspace folders, and with binder/overrides.json
 as its settings defaults (so the "Jupyter news" toast never covers the page).
+
+The ``notebook7`` fixture starts Jupyter Notebook 7 the same way (``python -m notebook``, the same
+folders and settings), for the tests that check the explorers there too.
 
 Chromium is Debian's (``/usr/bin/chromium``) driven by pip's playwright; ``playwright install`` is
 never needed. Without Chromium (or playwright) every browser test is skipped with the reason,
@@ -88,6 +91,7 @@ class Lab:
     root_dir: Path
     runtime_dir: Path
     log: Path
+    app: str = "jupyterlab"  # or "notebook" (Jupyter Notebook 7)
 
     def api(self, path: str) -> object:
         """GET a JSON REST endpoint of the server."""
@@ -97,6 +101,8 @@ class Lab:
             return json.load(response)
 
     def notebook_url(self, relpath: str) -> str:
+        if self.app == "notebook":  # Notebook 7 opens one notebook per page
+            return f"{self.url}/notebooks/{relpath}?token={self.token}"
         # ?reset: ignore any saved workspace so only this notebook is open.
         return f"{self.url}/lab/tree/{relpath}?reset&token={self.token}"
 
@@ -109,10 +115,21 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    yield from _serve(tmp_path_factory, "jupyterlab")
+
+
+@pytest.fixture(scope="session")
+def notebook7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """Jupyter Notebook 7 (``python -m notebook``), set up as ``lab`` is."""
+    yield from _serve(tmp_path_factory, "notebook")
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory, app: str) -> Iterator[Lab]:
+    """A private server of ``app`` ("jupyterlab" or "notebook") on a copy of the notebooks."""
     reason = chromium_missing()
     if reason:
         skip_or_fail(reason)
-    tmp = tmp_path_factory.mktemp("jupyterlab")
+    tmp = tmp_path_factory.mktemp(app)
     root_dir = tmp / "root"
     (root_dir / "notebooks").mkdir(parents=True)
     # The repository's notebooks, then COURSE_BROWSER_NOTEBOOKS (a draft replaces its namesake).
@@ -141,34 +158,39 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     cmd = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        app,
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root_dir}",
-        f"--LabApp.app_settings_dir={dirs['app-settings']}",
-        "--LabApp.news_url=",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
+    if app == "jupyterlab":
+        cmd += [
+            f"--LabApp.app_settings_dir={dirs['app-settings']}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ]
+    else:
+        cmd.append(f"--JupyterNotebookApp.app_settings_dir={dirs['app-settings']}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
-    log = tmp / "jupyterlab.log"
+    log = tmp / f"{app}.log"
     with open(log, "wb") as log_file:
         proc = subprocess.Popen(cmd, env=env, cwd=root_dir, stdout=log_file, stderr=subprocess.STDOUT)
-    server = Lab(f"http://127.0.0.1:{port}", token, root_dir, dirs["runtime"], log)
+    server = Lab(f"http://127.0.0.1:{port}", token, root_dir, dirs["runtime"], log, app)
     try:
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+                pytest.fail(f"{app} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
             try:
                 server.api("/api/status")
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not answer within 90 s:\n{log.read_text()[-3000:]}")
+                    pytest.fail(f"{app} did not answer within 90 s:\n{log.read_text()[-3000:]}")
                 time.sleep(0.25)
         yield server
     finally:
@@ -179,14 +201,30 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             proc.kill()
             proc.wait()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log, ARTIFACTS / "jupyterlab.log")
+        shutil.copy(log, ARTIFACTS / log.name)
 
 
 @pytest.fixture(scope="session")
-def browser_context(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """A headless Chromium with a fresh profile (``--user-data-dir``) for the whole session."""
+def _session_chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A headless Chromium with a fresh profile (``--user-data-dir``) for the whole session, shared
+    by the JupyterLab and the Notebook 7 tests (playwright's sync API runs one at a time)."""
+    reason = chromium_missing()
+    if reason:
+        skip_or_fail(reason)
     with chromium(tmp_path_factory.mktemp("chromium-profile"), 1400, 1000) as context:
         yield context
+
+
+@pytest.fixture(scope="session")
+def browser_context(lab: Lab, _session_chromium: object) -> object:
+    """The session's Chromium, for pages of the JupyterLab server."""
+    return _session_chromium
+
+
+@pytest.fixture(scope="session")
+def notebook7_context(notebook7: Lab, _session_chromium: object) -> object:
+    """The session's Chromium, for pages of the Notebook 7 server."""
+    return _session_chromium
 
 
 def _need_chromium_and_npm() -> None:

@@ -1,4 +1,5 @@
-"""Every notebook that shows a widget, run in JupyterLab in a real (headless) Chromium.
+"""Every notebook that shows a widget, run in JupyterLab and in Jupyter Notebook 7 in a real
+(headless) Chromium.
 
 For each such notebook: open it, clear its outputs, restart the kernel and run all cells, save,
 then assert
@@ -15,9 +16,15 @@ then assert
   arrow keys on a slider focused with Shift+Tab move it, and the polite live region then says the
   kernel's new status (the loss, the moved value); the picture's text alternative is the
   kernel's description of it; while ▶ plays the live region stays quiet, then says where it stopped;
-- axe-core (WCAG 2.1 A/AA) finds no serious or critical violation inside an explorer; what it
-  finds in JupyterLab's own page around it is printed and written to
-  ``test-artifacts/browser/axe-jupyterlab.json``, not failed on.
+- Home, End, Page Down and Page Up move a focused slider to its ends and by a page, the arrow keys
+  change a focused menu, and the focus stays on the control throughout (the notebook's own
+  shortcuts never see those keys, in JupyterLab and in Notebook 7 alike);
+- axe-core (WCAG 2.2 A/AA: the wcag2a, wcag2aa, wcag21a, wcag21aa and wcag22aa rules) finds no
+  serious or critical violation inside an explorer; what it finds in the page around it is printed
+  and written to ``test-artifacts/browser/axe-<frontend>.json``, not failed on.
+
+Notebook 7 gets the same checks (``test_widgets_work_in_notebook7``), except presenting, which is
+JupyterLab's (jupyterlab-slideshow); its page must log no error of ours either.
 
 The kernel is asked through a second client on its connection file (as ``jupyter console
 --existing`` would), so the test reads the exact slider values rather than rounded readouts.
@@ -169,8 +176,9 @@ ARM_LATENCY_JS = """(el) => {
     const old = el.textContent;
     let t0 = null;
     const onKey = () => { if (t0 === null) t0 = performance.now(); };
-    document.addEventListener('keydown', onKey, true);
-    const done = (ms) => { obs.disconnect(); document.removeEventListener('keydown', onKey, true);
+    // On the window in the capture phase: the control panel keeps its keys from anything later.
+    window.addEventListener('keydown', onKey, true);
+    const done = (ms) => { obs.disconnect(); window.removeEventListener('keydown', onKey, true);
                            resolve({text: el.textContent, ms: ms}); };
     const obs = new MutationObserver(() => {
       if (t0 !== null && el.textContent !== old) done(performance.now() - t0);
@@ -240,23 +248,66 @@ def shown_loss(text: str) -> tuple[float, int]:
 
 
 def test_widgets_work_in_jupyterlab(widget_notebook: Path, lab, browser_context, artifacts: Path) -> None:
+    _widgets_work(widget_notebook, lab, browser_context, artifacts / widget_notebook.stem, artifacts)
+
+
+def test_widgets_work_in_notebook7(
+    widget_notebook: Path, notebook7, notebook7_context, artifacts: Path
+) -> None:
+    shots = artifacts / "notebook7" / widget_notebook.stem
+    _widgets_work(widget_notebook, notebook7, notebook7_context, shots, artifacts)
+
+
+# Logged by Jupyter Notebook 7.6.5 itself on every page, the file browser included, with no notebook
+# open: its keyboard-shortcuts plugin handles another plugin's settings before its own are loaded
+# (reported upstream: "registry.plugins[shortcuts.id] is undefined", a race). Not ours; every other
+# page error fails the Notebook 7 test.
+NOTEBOOK7_OWN_ERRORS = ("Cannot read properties of undefined (reading 'schema')",)
+
+
+def test_notebook7_logs_its_own_page_error(notebook7, notebook7_context) -> None:
+    """The page error the Notebook 7 test allows is Notebook 7's own: its file browser logs it too,
+    with no notebook open and none of this project's code on the page."""
+    page = notebook7_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{notebook7.url}/tree?token={notebook7.token}")
+        page.locator(".jp-DirListing-content").first.wait_for(timeout=60_000)
+        deadline = time.monotonic() + 30
+        while not errors and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        assert errors, (
+            "Notebook 7's file browser logged no page error within 30 s: if it no longer logs "
+            f"{NOTEBOOK7_OWN_ERRORS}, remove them from NOTEBOOK7_OWN_ERRORS"
+        )
+        assert set(errors) <= set(NOTEBOOK7_OWN_ERRORS), f"Notebook 7's file browser logged {errors}"
+        assert page.locator(".course-controls").count() == 0
+    finally:
+        page.close()
+
+
+def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts: Path) -> None:
     name = widget_notebook.name
     relpath = f"notebooks/{name}"
-    shots = artifacts / widget_notebook.stem
+    frontend = server.app
     shots.mkdir(parents=True, exist_ok=True)
     for old in shots.iterdir():
         old.unlink()
 
-    page = browser_context.new_page()
+    page = context.new_page()
     page_errors: list[str] = []
     page.on("pageerror", lambda e: page_errors.append(str(e)))
     try:
-        page.goto(lab.notebook_url(relpath))
+        page.goto(server.notebook_url(relpath))
         page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
         page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
         # Start from a clean page so no stored output can pass for a fresh one.
         run_menu_command(page, "Edit", "Clear Outputs of All Cells")
-        page.locator(".jp-NotebookPanel [data-command='notebook:restart-run-all']").first.click()
+        if frontend == "jupyterlab":
+            page.locator(".jp-NotebookPanel [data-command='notebook:restart-run-all']").first.click()
+        else:
+            run_menu_command(page, "Kernel", "Restart Kernel and Run All Cells")
         page.locator(".jp-Dialog .jp-mod-accept").click()
         started = time.monotonic()
         page.wait_for_function(WAIT_RUN_JS, timeout=RUN_TIMEOUT_S * 1000, polling=250)
@@ -271,7 +322,7 @@ def test_widgets_work_in_jupyterlab(widget_notebook: Path, lab, browser_context,
         errors = stderr.all_text_contents()
         assert not errors, f"{name}: cell output on stderr / error:\n" + "\n---\n".join(errors)[:4000]
         assert not not_run, f"{name}: code cells {not_run} did not run (prompts {prompts})"
-        saved = _saved_notebook(lab, relpath, len(prompts))
+        saved = _saved_notebook(server, relpath, len(prompts))
         model_ids = [
             out["data"][WIDGET_MIME]["model_id"]
             for cell in saved["cells"]
@@ -288,7 +339,7 @@ def test_widgets_work_in_jupyterlab(widget_notebook: Path, lab, browser_context,
             f"{name}: {len(model_ids)} widget outputs saved but {views.count()} shown"
         )
 
-        kernel = kernel_for(lab, relpath)
+        kernel = kernel_for(server, relpath)
         try:
             latencies: list[float] = []
             presented = 0
@@ -312,22 +363,29 @@ def test_widgets_work_in_jupyterlab(widget_notebook: Path, lab, browser_context,
                         )
                     )
                     _check_keyboard_and_live_region(page, view, kernel, model_id, name)
-                    _check_axe(page, view, i, name, artifacts)
-                    presented += _check_presenting(page, view, shots / f"{i:02d}", name)
+                    _check_navigation_keys(page, view, kernel, model_id, name)
+                    _check_axe(page, view, i, name, artifacts, frontend)
+                    if frontend == "jupyterlab":
+                        presented += _check_presenting(page, view, shots / f"{i:02d}", name)
         finally:
             kernel.close()
         assert not [e for e in page_errors if "widget" in e.lower()], f"{name}: page errors {page_errors}"
+        if frontend == "notebook":
+            ours = [e for e in page_errors if e not in NOTEBOOK7_OWN_ERRORS]
+            assert not ours, f"{name}: page errors in Notebook 7: {ours}"
         assert latencies, f"{name}: shows widgets but no explorer with a slider and a loss readout"
         line = ", ".join(f"{ms:.0f} ms" for ms in latencies)
         live = (
             f"{presented} explorer(s) checked while presenting"
             if presented
-            else "jupyterlab-slideshow not installed: presenting not checked"
+            else "presenting not checked (Notebook 7, or jupyterlab-slideshow not installed)"
         )
-        print(f"\n{name}: run all {run_s:.1f} s; key press -> loss readout update: {line}; {live}")
+        print(
+            f"\n{name} in {frontend}: run all {run_s:.1f} s; key press -> loss readout update: {line}; {live}"
+        )
         with open(artifacts / "latency.tsv", "a", encoding="utf-8") as f:
             f.write(
-                f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{name}\t{run_s:.2f}\t"
+                f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{name}\t{frontend}\t{run_s:.2f}\t"
                 + "\t".join(f"{ms:.1f}" for ms in latencies)
                 + "\n"
             )
@@ -596,6 +654,10 @@ def _check_keyboard_and_live_region(page, view, kernel: Kernel, model_id: str, n
         time.sleep(0.05)
     after = _settled(kernel, model_id)
     assert after["settings"] != before["settings"], f"{name}: arrow keys did not move the focused slider"
+    assert page.evaluate(FOCUSED_CONTROL_JS) == first_slider, (
+        f"{name}: the arrow keys moved the focus from slider {first_slider} to "
+        f"{page.evaluate(FOCUSED_CONTROL_JS)!r}"
+    )
     assert after["status"] and f"loss {after['loss']:.4f}" in after["status"], after["status"]
     page.wait_for_function(
         "([el, text]) => el.textContent === text", arg=[live.element_handle(), after["status"]], timeout=5_000
@@ -636,12 +698,72 @@ def _check_keyboard_and_live_region(page, view, kernel: Kernel, model_id: str, n
         )
 
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FOCUSED_CONTROL_JS = "() => document.activeElement && document.activeElement.dataset.control || null"
 
 
-def _check_axe(page, view, i: int, name: str, artifacts: Path) -> None:
+def _check_navigation_keys(page, view, kernel: Kernel, model_id: str, name: str) -> None:
+    """Home, End, ArrowDown, ArrowUp, Page Down and Page Up on the first slider, the arrow keys on
+    the first menu: each changes the control (and then the kernel's settings), and the focus never
+    leaves it (ArrowDown is the key Notebook 7 once took to move to the next cell)."""
+    panel = view.locator(".explorer-controls").first
+    live = panel.locator('[role="status"][aria-live="polite"]')
+    slider = panel.locator("input[type=range]").first
+    slider.scroll_into_view_if_needed()
+    slider.focus()
+    control = slider.get_attribute("data-control")
+    ends = slider.evaluate("(el) => [Number(el.min), Number(el.max)]")
+    seen = {}
+    for key, check in (
+        ("Home", lambda v: v == ends[0]),
+        ("End", lambda v: v == ends[1]),
+        ("ArrowDown", lambda v: ends[0] <= v < ends[1]),
+        ("ArrowUp", lambda v: v == ends[1]),
+        ("PageDown", lambda v: ends[0] <= v < ends[1]),
+        ("PageUp", lambda v: v == ends[1]),
+    ):
+        page.keyboard.press(key)
+        value = slider.evaluate("(el) => Number(el.value)")
+        assert check(value), f"{name}: {key} on slider {control} gave {value} (range {ends})"
+        assert page.evaluate(FOCUSED_CONTROL_JS) == control, (
+            f"{name}: {key} on slider {control} moved the focus to {page.evaluate(FOCUSED_CONTROL_JS)!r}"
+        )
+        if key in ("Home", "End"):
+            seen[key] = _settled(kernel, model_id)
+    assert seen["Home"]["settings"] != seen["End"]["settings"], (
+        f"{name}: Home and End on slider {control} left the kernel's settings at {seen['End']['settings']}"
+    )
+    page.wait_for_function(
+        "([el, text]) => el.textContent === text",
+        arg=[live.element_handle(), _settled(kernel, model_id)["status"]],
+        timeout=5_000,
+    )
+    menus = panel.locator("select")
+    if menus.count():
+        menu = menus.first
+        menu.focus()
+        control = menu.get_attribute("data-control")
+        first = menu.evaluate("(el) => el.selectedIndex > 0")
+        for key in ("ArrowUp", "ArrowDown") if first else ("ArrowDown", "ArrowUp"):
+            before = menu.evaluate("(el) => el.selectedIndex")
+            before_state = _settled(kernel, model_id)
+            page.keyboard.press(key)
+            after = menu.evaluate("(el) => el.selectedIndex")
+            assert after != before, f"{name}: {key} on menu {control} left it at option {before}"
+            assert page.evaluate(FOCUSED_CONTROL_JS) == control, (
+                f"{name}: {key} on menu {control} moved the focus to {page.evaluate(FOCUSED_CONTROL_JS)!r}"
+            )
+            moved = _settled(kernel, model_id)
+            assert moved["status"] != before_state["status"], (
+                f"{name}: {key} on menu {control} did not reach the kernel ({moved['status']!r})"
+            )
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _check_axe(page, view, i: int, name: str, artifacts: Path, frontend: str) -> None:
     """axe-core over the explorer's output area (fails on serious/critical) and over the rest of
-    JupyterLab's page (reported only)."""
+    the page, JupyterLab's or Notebook 7's (reported only)."""
     from axe_playwright_python.sync_playwright import Axe
 
     view.evaluate(f"(el) => el.setAttribute('data-axe-scope', '{i}')")
@@ -657,14 +779,15 @@ def _check_axe(page, view, i: int, name: str, artifacts: Path) -> None:
     ]
     report = {
         "explorer": [(v["id"], v["impact"], len(v["nodes"])) for v in inside["violations"]],
-        "jupyterlab": [(v["id"], v["impact"], len(v["nodes"])) for v in outside["violations"]],
+        "page": [(v["id"], v["impact"], len(v["nodes"])) for v in outside["violations"]],
         "explorer_passes": len(inside["passes"]),
     }
-    with open(artifacts / "axe-jupyterlab.json", "a", encoding="utf-8") as f:
+    with open(artifacts / f"axe-{frontend}.json", "a", encoding="utf-8") as f:
         f.write(json.dumps({"notebook": name, "output": i, **report}) + "\n")
     print(
-        f"{name}: axe (WCAG 2.1 A/AA) inside the explorer: {report['explorer'] or 'no violations'} "
-        f"({report['explorer_passes']} rules pass); JupyterLab around it: {report['jupyterlab']}"
+        f"{name}: axe (WCAG 2.2 A/AA) inside the explorer in {frontend}: "
+        f"{report['explorer'] or 'no violations'} ({report['explorer_passes']} rules pass); "
+        f"the page around it: {report['page']}"
     )
     assert not bad, f"{name}: axe finds in the explorer:\n" + "\n".join(bad)
 
