@@ -20,25 +20,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
-import secrets
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure_slide_fit  # noqa: E402
 from chromium import chromium  # noqa: E402
+from jupyter_server import serve  # noqa: E402
 from measure_slide_fit import CHECKS_JS, FIGURE_TEXT_PT, MIN_TEXT_PX, ROOT, SCREEN  # noqa: E402
 from settle import settle  # noqa: E402
-
-SETTINGS = ROOT / "binder" / "overrides.json"  # the presenting settings, as on Binder and run.py lab
 
 MEASURE_LIVE_JS = (
     "async ([textPt, minTextPx]) => {"
@@ -177,80 +169,6 @@ def measure_notebook(
         page.close()
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(notebooks: list[Path], tmp: Path) -> Iterator[tuple[str, str]]:
-    """A private JupyterLab on a copy of ``notebooks`` in ``tmp``: yields (base URL, token)."""
-    root_dir = tmp / "root"
-    (root_dir / "notebooks").mkdir(parents=True)
-    for notebook in notebooks:
-        shutil.copy(notebook, root_dir / "notebooks" / notebook.name)
-    dirs = {
-        n: tmp / n for n in ("config", "data", "runtime", "settings", "workspaces", "app-settings", "ipython")
-    }
-    for d in dirs.values():
-        d.mkdir()
-    shutil.copy(SETTINGS, dirs["app-settings"] / "overrides.json")
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(dirs["config"]),
-        "JUPYTER_DATA_DIR": str(dirs["data"]),
-        "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
-        "JUPYTERLAB_SETTINGS_DIR": str(dirs["settings"]),
-        "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
-        "IPYTHONDIR": str(dirs["ipython"]),
-    }
-    env.pop("JUPYTER_PATH", None)
-    env.pop("JUPYTER_CONFIG_PATH", None)
-    port, token = _free_port(), secrets.token_hex(16)
-    cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root_dir}", f"--LabApp.app_settings_dir={dirs['app-settings']}",
-        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]  # fmt: skip
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = tmp / "jupyterlab.log"
-    with open(log, "wb") as log_file:
-        proc = subprocess.Popen(cmd, env=env, cwd=root_dir, stdout=log_file, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                request = urllib.request.Request(
-                    f"{url}/api/status", headers={"Authorization": f"token {token}"}
-                )
-                urllib.request.urlopen(request, timeout=10).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"JupyterLab did not answer within 90 s:\n{log.read_text()[-3000:]}"
-                    ) from None
-                time.sleep(0.25)
-        yield url, token
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def notebook_url(base: str, token: str, name: str) -> str:
-    return f"{base}/lab/tree/notebooks/{name}?reset&token={token}"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)")
@@ -261,14 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     with tempfile.TemporaryDirectory(prefix="measure-live-") as tmp:
         with (
-            serve(notebooks, Path(tmp) / "lab") as (base, token),
+            serve(notebooks, Path(tmp) / "lab") as server,
             chromium(Path(tmp) / "profile", **SCREEN) as context,
         ):
             for notebook in notebooks:
                 started = time.monotonic()
-                results[notebook.name] = measure_notebook(
-                    context, notebook_url(base, token, notebook.name), notebook, args.run, args.shots
-                )
+                url = server.notebook_url(f"notebooks/{notebook.name}")
+                results[notebook.name] = measure_notebook(context, url, notebook, args.run, args.shots)
                 print(f"{notebook.name}: {time.monotonic() - started:.0f} s", file=sys.stderr)
     print(measure_slide_fit.report(results, "presenting steps"))
     return 1 if any(bad for _, bad in results.values()) else 0

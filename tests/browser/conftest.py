@@ -1,12 +1,9 @@
 """Fixtures for the real-browser tests: a private JupyterLab (or Notebook 7) server and headless Chromium.
 
-JupyterLab runs from the test environment (``sys.executable``) on a free loopback port, with a
-known token, on a temporary copy of ``notebooks/`` (running and saving never touches the repo),
-with its own config, data, runtime, settings and workspace folders, and with binder/overrides.json
-as its settings defaults (so the "Jupyter news" toast never covers the page).
-
-The ``notebook7`` fixture starts Jupyter Notebook 7 the same way (``python -m notebook``, the same
-folders and settings), for the tests that check the explorers there too.
+JupyterLab (``lab``) and Jupyter Notebook 7 (``notebook7``) start from ``tools/jupyter_server.py``,
+the launcher the tools use too: the test environment's Python, a free loopback port, a temporary
+copy of ``notebooks/`` (running and saving never touches the repo), folders of its own, and
+binder/overrides.json as its settings defaults (so the "Jupyter news" toast never covers the page).
 
 Chromium is Debian's (``/usr/bin/chromium``) driven by pip's playwright; ``playwright install`` is
 never needed. Without Chromium (or playwright) every browser test is skipped with the reason,
@@ -19,19 +16,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from browser_env import ARTIFACTS, ROOT, chromium, chromium_missing, load_tool, skip_or_fail
+
+jupyter_server = load_tool("jupyter_server")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -76,35 +68,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("widget_notebook", notebooks, ids=[p.name for p in notebooks])
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Lab:
-    """A running JupyterLab: where it listens and where its files are."""
-
-    url: str
-    token: str
-    root_dir: Path
-    runtime_dir: Path
-    log: Path
-    app: str = "jupyterlab"  # or "notebook" (Jupyter Notebook 7)
-
-    def api(self, path: str) -> object:
-        """GET a JSON REST endpoint of the server."""
-        headers = {"Authorization": f"token {self.token}"}
-        request = urllib.request.Request(f"{self.url}{path}", headers=headers)
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
-
-    def notebook_url(self, relpath: str) -> str:
-        if self.app == "notebook":  # Notebook 7 opens one notebook per page
-            return f"{self.url}/notebooks/{relpath}?token={self.token}"
-        # ?reset: ignore any saved workspace so only this notebook is open.
-        return f"{self.url}/lab/tree/{relpath}?reset&token={self.token}"
+Lab = jupyter_server.Server  # a running JupyterLab (or Notebook 7): url, token, api(), notebook_url()
 
 
 @pytest.fixture(scope="session")
@@ -130,78 +94,16 @@ def _serve(tmp_path_factory: pytest.TempPathFactory, app: str) -> Iterator[Lab]:
     if reason:
         skip_or_fail(reason)
     tmp = tmp_path_factory.mktemp(app)
-    root_dir = tmp / "root"
-    (root_dir / "notebooks").mkdir(parents=True)
     # The repository's notebooks, then COURSE_BROWSER_NOTEBOOKS (a draft replaces its namesake).
-    for notebook in [*sorted((ROOT / "notebooks").glob("*.ipynb")), *_extra_notebooks()]:
-        shutil.copy(notebook, root_dir / "notebooks" / notebook.name)
-    dirs = {
-        name: tmp / name
-        for name in ("config", "data", "runtime", "settings", "workspaces", "app-settings", "ipython")
-    }
-    for d in dirs.values():
-        d.mkdir()
-    shutil.copy(ROOT / "binder" / "overrides.json", dirs["app-settings"] / "overrides.json")
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(dirs["config"]),
-        "JUPYTER_DATA_DIR": str(dirs["data"]),  # no user-level kernelspec can shadow this env's python3
-        "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
-        "JUPYTERLAB_SETTINGS_DIR": str(dirs["settings"]),
-        "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
-        "IPYTHONDIR": str(dirs["ipython"]),
-        "PYTHONWARNINGS": "",
-    }
-    env.pop("JUPYTER_PATH", None)
-    env.pop("JUPYTER_CONFIG_PATH", None)
-    port, token = _free_port(), secrets.token_hex(16)
-    cmd = [
-        sys.executable,
-        "-m",
-        app,
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root_dir}",
-    ]
-    if app == "jupyterlab":
-        cmd += [
-            f"--LabApp.app_settings_dir={dirs['app-settings']}",
-            "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ]
-    else:
-        cmd.append(f"--JupyterNotebookApp.app_settings_dir={dirs['app-settings']}")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = tmp / f"{app}.log"
-    with open(log, "wb") as log_file:
-        proc = subprocess.Popen(cmd, env=env, cwd=root_dir, stdout=log_file, stderr=subprocess.STDOUT)
-    server = Lab(f"http://127.0.0.1:{port}", token, root_dir, dirs["runtime"], log, app)
+    notebooks = [*sorted((ROOT / "notebooks").glob("*.ipynb")), *_extra_notebooks()]
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"{app} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                server.api("/api/status")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{app} did not answer within 90 s:\n{log.read_text()[-3000:]}")
-                time.sleep(0.25)
-        yield server
+        with jupyter_server.serve(notebooks, tmp, app) as server:
+            yield server
     finally:
-        proc.terminate()  # the server shuts its kernels down on SIGTERM
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log, ARTIFACTS / log.name)
+        log = tmp / f"{app}.log"
+        if log.exists():
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(log, ARTIFACTS / log.name)
 
 
 @pytest.fixture(scope="session")
