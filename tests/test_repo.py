@@ -150,3 +150,20 @@ def test_what_students_are_pointed_at_is_the_student_edition_ci_publishes():
         sys.path.remove(str(ROOT / "tools"))
     assert build_site.STUDENT_BRANCH == branch
     assert build_site.config("t")["repository"]["branch"] == branch
+
+
+def test_no_tool_hides_an_installed_package():
+    """The tests put tools/ first on sys.path, so a tool named like a package (say jupyter_server.py)
+    would replace that package for every later import in the run, nbgrader's included."""
+    import importlib.metadata
+
+    installed = set()
+    for dist in importlib.metadata.distributions():
+        top_level = dist.read_text("top_level.txt")
+        names = top_level.split() if top_level else []
+        names += [Path(f.parts[0]).stem for f in dist.files or [] if len(f.parts) >= 1]
+        installed |= {n for n in names if n.isidentifier()}
+    installed |= set(sys.stdlib_module_names)
+    for folder in (ROOT / "tools", ROOT / "tests" / "browser"):
+        clashes = sorted(p.stem for p in folder.glob("*.py") if p.stem in installed)
+        assert not clashes, f"{folder.relative_to(ROOT)} has modules named like installed packages: {clashes}"

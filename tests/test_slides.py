@@ -177,8 +177,9 @@ def test_run_py_and_binder_install_the_same_settings(tmp_path: Path, monkeypatch
     written = course_run.install_settings(sys.executable)
     assert written == tmp_path / "lab" / "settings" / "overrides.json"
     assert written.read_bytes() == (ROOT / "binder" / "overrides.json").read_bytes()
-    spec = importlib.util.spec_from_file_location("measure_live_fit", ROOT / "tools" / "measure_live_fit.py")
-    assert 'SETTINGS = ROOT / "binder" / "overrides.json"' in spec.loader.get_source("measure_live_fit")
+    launcher = (ROOT / "tools" / "lab_server.py").read_text()
+    assert 'SETTINGS = ROOT / "binder" / "overrides.json"' in launcher
+    assert "from lab_server import serve" in (ROOT / "tools" / "measure_live_fit.py").read_text()
 
 
 @pytest.mark.parametrize(

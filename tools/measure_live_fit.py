@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure_slide_fit  # noqa: E402
 from chromium import chromium  # noqa: E402
-from jupyter_server import serve  # noqa: E402
+from lab_server import serve  # noqa: E402
 from measure_slide_fit import CHECKS_JS, FIGURE_TEXT_PT, MIN_TEXT_PX, ROOT, SCREEN  # noqa: E402
 from settle import settle  # noqa: E402
 

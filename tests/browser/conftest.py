@@ -1,6 +1,6 @@
 """Fixtures for the real-browser tests: a private JupyterLab (or Notebook 7) server and headless Chromium.
 
-JupyterLab (``lab``) and Jupyter Notebook 7 (``notebook7``) start from ``tools/jupyter_server.py``,
+JupyterLab (``lab``) and Jupyter Notebook 7 (``notebook7``) start from ``tools/lab_server.py``,
 the launcher the tools use too: the test environment's Python, a free loopback port, a temporary
 copy of ``notebooks/`` (running and saving never touches the repo), folders of its own, and
 binder/overrides.json as its settings defaults (so the "Jupyter news" toast never covers the page).
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from browser_env import ARTIFACTS, ROOT, chromium, chromium_missing, load_tool, skip_or_fail
 
-jupyter_server = load_tool("jupyter_server")
+lab_server = load_tool("lab_server")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,7 +68,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("widget_notebook", notebooks, ids=[p.name for p in notebooks])
 
 
-Lab = jupyter_server.Server  # a running JupyterLab (or Notebook 7): url, token, api(), notebook_url()
+Lab = lab_server.Server  # a running JupyterLab (or Notebook 7): url, token, api(), notebook_url()
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +97,7 @@ def _serve(tmp_path_factory: pytest.TempPathFactory, app: str) -> Iterator[Lab]:
     # The repository's notebooks, then COURSE_BROWSER_NOTEBOOKS (a draft replaces its namesake).
     notebooks = [*sorted((ROOT / "notebooks").glob("*.ipynb")), *_extra_notebooks()]
     try:
-        with jupyter_server.serve(notebooks, tmp, app) as server:
+        with lab_server.serve(notebooks, tmp, app) as server:
             yield server
     finally:
         log = tmp / f"{app}.log"
