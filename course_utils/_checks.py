@@ -115,22 +115,23 @@ def integer_labels(labels, name: str = "labels") -> np.ndarray:
 
 
 def class_labels(
-    labels, num_classes: int, num_samples: int | None = None, name: str = "labels"
+    labels, num_classes: int | None, num_samples: int | None = None, name: str = "labels", rows: str = "X"
 ) -> np.ndarray:
-    """Integer class labels in 0..K-1 (K = ``num_classes``), one per sample when ``num_samples`` is given."""
+    """Integer class labels in 0..K-1 (K = ``num_classes``; any label >= 0 when it is None), one per
+    row of ``rows`` when ``num_samples`` (its number of rows) is given."""
     labels = integer_labels(labels, name)
-    check_label_range(labels, num_classes, name)
     if num_samples is not None and labels.shape != (num_samples,):
         raise ValueError(
-            f"{name} must have shape ({num_samples},), one class per row of X, got {labels.shape}"
+            f"{name} must have shape ({num_samples},), one class per row of {rows}, got {labels.shape}"
         )
+    check_label_range(labels, num_classes, name)
     return labels
 
 
-def check_label_range(labels: np.ndarray, num_classes: int, name: str = "labels") -> None:
+def check_label_range(labels: np.ndarray, num_classes: int | None, name: str = "labels") -> None:
     if labels.size and labels.min() < 0:
         raise ValueError(f"{name} must be >= 0, got {labels.min()}")
-    if labels.size and labels.max() >= num_classes:
+    if num_classes is not None and labels.size and labels.max() >= num_classes:
         raise ValueError(f"{name} must be < the number of classes K={num_classes}, got {labels.max()}")
 
 
@@ -184,6 +185,22 @@ def positive_number(value, name: str) -> float:
     if not (np.isfinite(_real(value, name)) and value > 0):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return float(value)
+
+
+def fraction(value, name: str) -> float:
+    """A number strictly between 0 and 1 (a share of the data)."""
+    value = number(value, name)
+    if not 0 < value < 1:
+        raise ValueError(f"{name} must be a fraction strictly between 0 and 1, got {value!r}")
+    return value
+
+
+def positive_range(low, high, names: tuple[str, str]) -> tuple[float, float]:
+    """Two positive numbers with low < high, e.g. a temperature range (t_min, t_max)."""
+    low, high = positive_number(low, names[0]), positive_number(high, names[1])
+    if high <= low:
+        raise ValueError(f"{names[1]} must be > {names[0]}, got {names[0]}={low}, {names[1]}={high}")
+    return low, high
 
 
 def choice(value, options: tuple, name: str):

@@ -4,7 +4,7 @@ Built like the explorers in :mod:`course_utils.widgets`: the figure is made once
 callback moves its artists and re-encodes it as PNG bytes into an ``ipywidgets.Image``, under a
 lock, so a callback on any thread gives a complete picture. Every number comes from
 ``course_utils`` (the trained :class:`~course_utils.network.MLP`, softmax, cross_entropy_with_logits
-and :func:`~course_utils.digits.input_gradient`).
+and :func:`~course_utils.network.input_gradient`).
 
 DOM hooks for browser tests: the image widget carries ``digits-explorer-plot``, the loss readout
 ``loss-readout`` (``Loss = 0.1234``, 4 decimals), the whole explorer ``digits-explorer``.
@@ -12,18 +12,17 @@ DOM hooks for browser tests: the image widget carries ``digits-explorer-plot``, 
 
 from __future__ import annotations
 
-import numbers
 import threading
 
 import ipywidgets as widgets
 import numpy as np
 
-from ._checks import as_float_array, check_label_range, integer_labels, positive_int, positive_number
+from ._checks import as_float_array, class_labels, integer, positive_int, positive_number, positive_range
 from .controls import ControlPanel
 from .digits import SIDE
-from .digits_plots import DigitsFigure
 from .losses import cross_entropy_with_logits, one_hot
 from .network import MLP, check_network, input_gradient
+from .plots.digits import DigitsFigure
 from .softmax import softmax
 from .widgets import explorer_outputs, move_status, temperature_slider
 
@@ -61,21 +60,15 @@ class DigitsExplorer:
         X = as_float_array(X, "X", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)
         if X.shape[1] != SIDE * SIDE:
             raise ValueError(f"X must have shape (N, {SIDE * SIDE}), got {X.shape}")
-        labels = integer_labels(labels, "labels")
-        if labels.shape != (X.shape[0],):
-            raise ValueError(f"labels must have shape ({X.shape[0]},), one per image, got {labels.shape}")
-        check_label_range(labels, net.sizes[-1], "labels")
+        labels = class_labels(labels, net.sizes[-1], X.shape[0])
         if not isinstance(t_range, tuple) or len(t_range) != 2:
             raise TypeError(f"t_range must be a pair (t_min, t_max), got {t_range!r}")
-        t_min, t_max = positive_number(t_range[0], "t_range[0]"), positive_number(t_range[1], "t_range[1]")
-        if t_max <= t_min:
-            raise ValueError(f"t_max must be > t_min, got t_min={t_min}, t_max={t_max}")
+        t_min, t_max = positive_range(*t_range, names=("t_range[0]", "t_range[1]"))
         T = positive_number(T, "T")
         if not t_min <= T <= t_max:
             raise ValueError(f"T must lie in [t_min, t_max] = [{t_min}, {t_max}], got {T}")
         N = X.shape[0]
-        if isinstance(index, bool) or not isinstance(index, numbers.Integral) or not 0 <= index < N:
-            raise ValueError(f"index must be an integer in [0, {N - 1}], got {index!r}")
+        index = integer(index, "index", low=0, high=N - 1)
         dpi = positive_int(dpi, "dpi")
         self.net, self.X, self.labels = net, X, labels
         self.K = net.sizes[-1]

@@ -161,7 +161,6 @@ def test_text_colours_of_the_course_are_readable_on_white():
 
 def _figures():
     from course_utils.data import make_spirals
-    from course_utils.digits_plots import DigitsFigure
     from course_utils.network import MLP
     from course_utils.plots import (
         BackpropFigure,
@@ -176,6 +175,7 @@ def _figures():
         network_figure,
         timing_figure,
     )
+    from course_utils.plots.digits import DigitsFigure
 
     X, labels = make_spirals(n_per_class=10, seed=0)
     net = MLP([2, 4, 3], seed=0)

@@ -1,4 +1,4 @@
-"""course_utils.digits, digits_plots and digits_explorer: data, split, scores, calibration,
+"""course_utils.digits, metrics, plots.digits and digits_explorer: data, split, scores, calibration,
 the input gradient, the figures and the explorer (driven headlessly), each against an
 independent computation written from the formula."""
 
@@ -14,25 +14,22 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from course_utils import numerical_gradient, relative_error
-from course_utils.digits import (
-    K_DIGITS,
+from course_utils.digits import K_DIGITS, load_digits_data, split_digits
+from course_utils.digits_explorer import DigitsExplorer
+from course_utils.metrics import (
     Reliability,
     confusion_matrix,
     fit_temperature,
-    input_gradient,
-    load_digits_data,
     most_confident_wrong,
     reliability,
-    split_digits,
 )
-from course_utils.digits_explorer import DigitsExplorer
-from course_utils.digits_plots import (
+from course_utils.network import MLP, input_gradient, train
+from course_utils.plots.digits import (
     DigitsFigure,
     confusion_matrix_figure,
     digits_gallery_figure,
     reliability_figure,
 )
-from course_utils.network import MLP, train
 
 
 def ref_log_softmax(z):
@@ -486,6 +483,10 @@ def test_explorer_rejects_bad_arguments(trained):
         DigitsExplorer(net, X, y, T=10.0)
     with pytest.raises(ValueError, match="index"):
         DigitsExplorer(net, X, y, index=len(y))
+    with pytest.raises(TypeError, match="index"):  # not a whole number: the wrong type, as everywhere
+        DigitsExplorer(net, X, y, index=1.5)
+    with pytest.raises(ValueError, match="t_range"):
+        DigitsExplorer(net, X, y, t_range=(2.0, 1.0))
 
 
 def test_reliability_curves_differ_by_marker_and_line_style_not_colour_alone():

@@ -6,14 +6,22 @@ One module per job:
 ``png``        the fast PNG encoder for the explorers' frames
 ``explorers``  the explorers' live figures, ``LogitsFigure`` and ``BackpropFigure``
 ``lessons``    notebooks 01-03's figures, each a ``DescribedFigure``
-``static``     notebook 04's static figures
-``regions``    decision-region helpers shared by ``explorers`` and ``static``
+``backprop``   notebook 04's figures (the network, its graph, regions, curves, timing)
+``digits``     notebook 06's figures and the digits explorer's live figure
+``regions``    decision-region helpers shared by ``explorers`` and ``backprop``
 ``colors``     the course's colours
 ``described``  ``DescribedFigure``: a figure shown as a PNG with its alt text
 
 Every public name is importable from ``course_utils.plots`` itself, as the notebooks do.
 """
 
+from .backprop import (
+    computational_graph_figure,
+    decision_regions_figure,
+    loss_curves_figure,
+    network_figure,
+    timing_figure,
+)
 from .blit import BlitFigure, freeze_layout
 from .colors import (
     CLASS_COLORS,
@@ -26,6 +34,13 @@ from .colors import (
     learning_rate_color,
 )
 from .described import DescribedFigure, check_alt
+from .digits import (
+    CURVE_COLORS,
+    DigitsFigure,
+    confusion_matrix_figure,
+    digits_gallery_figure,
+    reliability_figure,
+)
 from .explorers import BackpropFigure, LogitsFigure
 from .lessons import (
     gradient_step_figure,
@@ -35,13 +50,6 @@ from .lessons import (
 )
 from .png import encode_png
 from .regions import grid_points, region_bounds, region_colors
-from .static import (
-    computational_graph_figure,
-    decision_regions_figure,
-    loss_curves_figure,
-    network_figure,
-    timing_figure,
-)
 
 __all__ = [
     "BlitFigure",
@@ -71,4 +79,9 @@ __all__ = [
     "decision_regions_figure",
     "timing_figure",
     "loss_curves_figure",
+    "CURVE_COLORS",
+    "DigitsFigure",
+    "confusion_matrix_figure",
+    "digits_gallery_figure",
+    "reliability_figure",
 ]

@@ -18,10 +18,12 @@ import numpy as np
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from .digits import SIDE, Reliability
-from .plots import S_COLOR, Y_COLOR, BlitFigure, DescribedFigure, freeze_layout
-from .plots.colors import CLASS_COLORS
-from .plots.described import DPI
+from .._checks import as_float_array
+from ..digits import SIDE
+from ..metrics import Reliability
+from .blit import BlitFigure, freeze_layout
+from .colors import CLASS_COLORS, S_COLOR, Y_COLOR
+from .described import DPI, DescribedFigure
 
 # One colour per reliability curve, the same in every figure: the course's class colours 0, 5, 2, 3
 # (Okabe-Ito's blue, vermillion, bluish green and reddish purple).
@@ -32,7 +34,7 @@ CURVE_LINESTYLES = ("-", "-.", ":", (0, (5, 1, 1, 1)))
 
 
 def _images(images, name: str = "images") -> np.ndarray:
-    arr = np.asarray(images, dtype=np.float64)
+    arr = as_float_array(images, name, max_ndim=2).astype(np.float64, copy=False)
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != SIDE * SIDE or arr.shape[0] == 0:
