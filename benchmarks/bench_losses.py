@@ -5,7 +5,7 @@
 One "step" is the loss plus its gradient dLoss/dz, integer class labels, reduction="mean".
 
 * course_utils fused: cross_entropy_with_logits_and_grad, what training uses: one exp of
-  the logits, rows in cache-sized blocks (input validation included).
+  the logits, all rows at once (input validation included).
 * course_utils separate: cross_entropy_with_logits then cross_entropy_grad, the lecture's
   readable definitions (two passes of exp, each call validating its input).
 * naive numpy: the textbook formulas with no max shift and no checks:
@@ -18,11 +18,11 @@ One "step" is the loss plus its gradient dLoss/dz, integer class labels, reducti
 
 Prints the median time of each, and the ratios (fused / torch in particular) measured in this
 same run. What bounds the fused path: it reads z once from memory and writes the gradient once;
-within a cache-sized block of rows it makes about seven passes (row max, shift, min, exp, row sum,
-one multiplication by 1 / (N s), the subtraction at the labels), of which exp costs the most, then
-the shift and the multiplication; input validation rides on the row maxima and the shifted
-minimum. PyTorch's CPU path makes a similar number of passes (log_softmax, then softmax - one-hot
-in the backward pass) without the blocking.
+it makes about seven passes over the logits (row max, shift, min, exp, row sum, one
+multiplication by 1 / (N s), the subtraction at the labels), all in the gradient's buffer, of
+which exp costs the most, then the shift and the multiplication; input validation rides on the
+row maxima and the shifted minimum. PyTorch's CPU path makes a similar number of passes
+(log_softmax, then softmax - one-hot in the backward pass).
 """
 
 from __future__ import annotations

@@ -148,8 +148,6 @@ def cross_entropy_grad(z, y, reduction: str = "mean") -> np.ndarray:
 
 # The fused loss and gradient: what training calls, the two definitions above in one pass.
 
-ROWS_PER_BLOCK_ELEMENTS = 1 << 17  # rows are handled in blocks of about this many logits (1 MB)
-
 
 def cross_entropy_with_logits_and_grad(z, y, reduction: str = "mean") -> tuple:
     """The loss and dLoss/dz together: ``(cross_entropy_with_logits(z, y, reduction),
@@ -163,10 +161,9 @@ def cross_entropy_with_logits_and_grad(z, y, reduction: str = "mean") -> tuple:
 
     Labels, shapes and ``reduction`` as in :func:`cross_entropy_with_logits` and
     :func:`cross_entropy_grad`; the gradient has z's shape and dtype and equals theirs to
-    rounding (S * sum y - y is formed as e * (sum y / s) - y, one multiplication per entry).
-    Rows are processed in blocks small enough to stay in the CPU cache, so z is read once from
-    memory and the gradient written once. NaN or inf in z is refused without an extra pass over
-    it: NaN and +inf show in the row maxima m, -inf in the minimum of z - m.
+    rounding (S * sum y - y is formed as e * (sum y / s) - y, one multiplication per entry, in
+    the gradient's own buffer). NaN or inf in z is refused without an extra pass over it: NaN and
+    +inf show in the row maxima m, -inf in the minimum of z - m.
     """
     check_reduction(reduction)
     z = as_float_array(z, "z", max_ndim=2, finite=False)  # finiteness: checked block by block
@@ -176,16 +173,12 @@ def cross_entropy_with_logits_and_grad(z, y, reduction: str = "mean") -> tuple:
     N, K = z2.shape
     scale = 1.0 / N if reduction == "mean" and z.ndim == 2 else 1.0  # the mean's 1/N, in the gradient too
     grad = np.empty_like(z2)
-    losses = np.empty(N, dtype=z.dtype)
-    rows = max(1, ROWS_PER_BLOCK_ELEMENTS // K)
-    for start in range(0, N, rows):
-        block = slice(start, start + rows)
-        losses[block] = _loss_and_grad_block(z2[block], kind, y2[block], grad[block], scale)
+    losses = _loss_and_grad_rows(z2, kind, y2, grad, scale)
     return _reduce(losses.reshape(z.shape[:-1]), reduction), grad.reshape(z.shape)
 
 
-def _loss_and_grad_block(z: np.ndarray, kind: str, y: np.ndarray, out: np.ndarray, scale: float):
-    """Rows z (B, K) with labels y: write ``scale`` * dLoss/dz into ``out``, return the B losses."""
+def _loss_and_grad_rows(z: np.ndarray, kind: str, y: np.ndarray, out: np.ndarray, scale: float):
+    """Rows z (N, K) with labels y: write ``scale`` * dLoss/dz into ``out``, return the N losses."""
     m = z.max(axis=1, keepdims=True)  # NaN if a row holds a NaN, inf if it holds +inf
     if not np.all(np.isfinite(m)):
         check_finite(z.max(), "z")

@@ -12,7 +12,6 @@ from course_utils import (
     cross_entropy_with_logits_and_grad,
     one_hot,
 )
-from course_utils import losses as losses_module
 
 settings.register_profile("course", max_examples=60, deadline=None, derandomize=True)
 settings.load_profile("course")
@@ -54,19 +53,6 @@ def test_fused_equals_the_separate_definitions(case, reduction):
     np.testing.assert_allclose(grad, expected_grad, **TOL[z.dtype.type])
 
 
-@pytest.mark.parametrize("reduction", REDUCTIONS)
-@pytest.mark.parametrize("dtype", DTYPES)
-def test_batches_larger_than_a_block(monkeypatch, reduction, dtype):
-    """Rows are processed in blocks: every block, the last partial one included, gets its rows."""
-    monkeypatch.setattr(losses_module, "ROWS_PER_BLOCK_ELEMENTS", 8)  # 2 rows of K = 4 per block
-    rng = np.random.default_rng(0)
-    z = rng.normal(size=(7, 4)).astype(dtype)
-    for y in (rng.integers(0, 4, size=7), rng.random((7, 4))):
-        loss, grad = cross_entropy_with_logits_and_grad(z, y, reduction)
-        np.testing.assert_allclose(loss, cross_entropy_with_logits(z, y, reduction), **TOL[dtype])
-        np.testing.assert_allclose(grad, cross_entropy_grad(z, y, reduction), **TOL[dtype])
-
-
 def test_lecture_example():
     """z = log [0.1, 0.3, 0.6], true class 3: Loss = -log 0.6 and dLoss/dz = S - y."""
     S = np.array([0.1, 0.3, 0.6])
@@ -84,8 +70,7 @@ def test_input_is_not_modified():
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 @pytest.mark.parametrize("where", [(0, 0), (3, 2), (6, 3)])
-def test_nan_and_inf_anywhere_are_refused(monkeypatch, bad, where):
-    monkeypatch.setattr(losses_module, "ROWS_PER_BLOCK_ELEMENTS", 8)  # the bad entry in any block
+def test_nan_and_inf_anywhere_are_refused(bad, where):
     z = np.zeros((7, 4))
     z[where] = bad
     with pytest.raises(ValueError, match="z contains NaN or inf"):
