@@ -280,6 +280,11 @@ def attacks(course: Path, victim: Path) -> dict[str, tuple[dict[str, str], float
             {**SOLVED, "softmax_answer": SOLVED["softmax_answer"].replace("my_softmax", "softmax_mine")},
             8,
         ),
+        # a helper in a cell of its own (added by the fixture): only the answer cells run
+        "h03_helper_outside_the_answers": (
+            {**SOLVED, "softmax_answer": "def my_softmax(z):\n    return stable_softmax(z)"},
+            8,
+        ),
         "zz_blank_after_the_attacks": ({}, 0),
         "zz_right_after_the_attacks": (SOLVED, 10),
     }
@@ -334,6 +339,9 @@ def graded(tmp_path_factory: pytest.TempPathFactory):
                 c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "softmax_check"
             )
             nb.cells.append(nbformat.from_dict({**copy, "id": "pasted-copy"}))  # as JupyterLab pastes it
+        if student == "h03_helper_outside_the_answers":
+            helper = SOLVED["softmax_answer"].replace("my_softmax", "stable_softmax")
+            nb.cells.insert(4, nbformat.v4.new_code_cell(helper))
         nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
         expected[student] = points
     fake = course / "submitted" / "a10_course_utils_folder" / ASSIGNMENT / "course_utils"
@@ -476,6 +484,9 @@ def test_feedback_names_the_reason_for_zero(graded):
     assert "took more than 5 s" in feedback("a17_ignores_the_time_limit")
     assert "exited (code 3)" in feedback("a16_crash_then_right")
     assert feedback("zz_right_after_the_attacks").count("correct on all") == 5
+    assert "stable_softmax is defined in a cell outside the answer cells" in feedback(
+        "h03_helper_outside_the_answers"
+    )
 
 
 # -- without bubblewrap grading refuses; the wire rejects what it did not write ----------------------
@@ -528,3 +539,82 @@ def test_an_exception_comes_back_as_a_plain_object_of_its_name():
 def test_the_checks_in_a_test_cell_are_read_from_its_source():
     source = "passed[1] = check_softmax(my_softmax)\npoints(passed[1], out_of=2)"
     assert grade.checks_in(source) == [("check_softmax", "my_softmax")]
+
+
+PROBE = """
+import os, resource, socket, time
+
+def probe(x):
+    def network():
+        try:
+            socket.create_connection(("1.1.1.1", 53), timeout=1)
+            return 1.0
+        except OSError:
+            return 0.0
+    def forks(n=40):
+        made = 0
+        for _ in range(n):
+            try:
+                pid = os.fork()
+            except OSError:
+                break
+            if pid == 0:  # each child stays while the next ones are made: the limit counts them all
+                time.sleep(3)
+                os._exit(0)
+            made += 1
+        return float(made)
+    return np.array([
+        network(),
+        float(os.path.exists({repo!r})),
+        float(os.path.exists({course!r})),
+        float(len(os.listdir(os.path.expanduser("~")))),
+        float(os.getuid() == 0),
+        float(resource.getrlimit(resource.RLIMIT_NPROC)[1]),
+        forks(),
+    ])
+"""
+
+
+@needs_bwrap
+def test_the_sandbox_has_no_network_no_repository_no_course_and_no_root(tmp_path):
+    """What the student's code sees, asked from inside: each probe's answer comes back as data."""
+    import numpy as np
+
+    (tmp_path / "gradebook.db").write_text("")
+    cells = [("probe", PROBE.format(repo=str(ROOT / "course_utils"), course=str(tmp_path / "gradebook.db")))]
+    task = {"name": "probe", "function": "probe", "inputs": [{"x": np.zeros(1)}], "time_limit": 5.0}
+    result = sandbox.run(cells, [task], hidden=[tmp_path])
+    data = result.outcomes["probe"].evaluation
+    assert data is not None, result.stderr
+    network, repo, course, home, root, nproc, forks = wire.evaluation_from_data(data, 5.0).calls[0].value
+    assert (network, repo, course, home, root) == (0, 0, 0, 0, 0)
+    assert nproc == sandbox.Limits().processes and forks < nproc
+
+
+HANGS = """
+import signal, time
+
+def hang(x):
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+    time.sleep(60)
+
+def fine(x):
+    return x + 1
+"""
+
+
+@needs_bwrap
+def test_a_check_that_hangs_is_killed_and_the_next_checks_still_run():
+    import numpy as np
+
+    cells = [("a", HANGS)]
+    tasks = [
+        {"name": name, "function": name, "inputs": [{"x": np.zeros(2)}], "time_limit": 0.5}
+        for name in ("hang", "fine")
+    ]
+    started = time.perf_counter()
+    result = sandbox.run(cells, tasks, sandbox.Limits(task_slack_seconds=1.0))
+    assert time.perf_counter() - started < 10
+    assert result.outcomes["hang"].timed_out and result.runs == 2
+    fine = wire.evaluation_from_data(result.outcomes["fine"].evaluation, 0.5).calls[0].value
+    assert fine.tolist() == [1.0, 1.0]

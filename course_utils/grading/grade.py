@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -147,10 +148,16 @@ def reference_uses(cells: list[tuple[str, str]]) -> list[str]:
 
 
 def grade(
-    cells: list[tuple[str, str]], checks: list[Check], limits: sandbox.Limits | None = None, hidden=None
+    cells: list[tuple[str, str]],
+    checks: list[Check],
+    limits: sandbox.Limits | None = None,
+    hidden=None,
+    elsewhere: list[tuple[str, str]] = (),
 ) -> tuple[dict[str, Verdict], sandbox.Result]:
     """Run the answer ``cells`` ((label, source)) in a sandbox on every check's inputs and judge
-    each check here; a verdict per grade id, and the sandbox's result (for the log)."""
+    each check here; a verdict per grade id, and the sandbox's result (for the log).
+    ``elsewhere``: the notebook's other code cells, never run, read only to tell a student whose
+    function misses a name that it is defined outside the answer cells."""
     tasks = [
         {
             "name": c.grade_id,
@@ -179,6 +186,8 @@ def grade(
                 "holds the course's reference solutions, and it is not available while answers are "
                 "graded. Writing the function yourself is the exercise, so using it earns no points."
             )
+        if verdict is not True:
+            text += _defined_elsewhere(text, elsewhere)
         verdicts[c.grade_id] = Verdict(c.points if verdict is True else 0.0, text)
     return verdicts, result
 
@@ -239,3 +248,16 @@ def _missing(task: str, function: str, defined: dict[str, str], cell_errors: dic
     for label, error in cell_errors.items():
         text += f"\n  (Answer cell {label} raised {error.get('type')}: {str(error.get('message'))[:300]})"
     return report.wrap(text)
+
+
+def _defined_elsewhere(text: str, elsewhere: list[tuple[str, str]]) -> str:
+    """A hint when the diagnosis is a NameError for a name that a non-answer cell defines."""
+    missing = set(re.findall(r"NameError: name '(\w+)' is not defined", " ".join(text.split())))
+    _, bound = defined_functions(list(elsewhere))
+    names = sorted(missing & set(bound))
+    if not names:
+        return ""
+    return "\n" + report.wrap(
+        f"  {', '.join(names)} is defined in a cell outside the answer cells, and only the answer cells "
+        "run when your notebook is graded: move it into the answer cell that uses it."
+    )

@@ -158,7 +158,12 @@ class SandboxedChecks(NbGraderPreprocessor):
         db = _db_path(resources)
         hidden = sandbox.hidden_folders() + ([db.parent] if db is not None else [])
         started = time.perf_counter()
-        verdicts, result = grade.grade(cells, checks, self.limits(), hidden)
+        elsewhere = [
+            (f"cell {i}", c.source)
+            for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and not utils.is_solution(c) and not utils.is_grade(c)
+        ]
+        verdicts, result = grade.grade(cells, checks, self.limits(), hidden, elsewhere)
         self.log.info(
             "Graded %d checks in %.2f s (%d sandbox run%s)",
             len(checks),
