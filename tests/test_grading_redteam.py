@@ -237,7 +237,26 @@ def my_softmax(z):
     while True:
         pass
 """
+FORGED_REPLY = """
+import sys
+wire = sys.modules["_gradekit.grading.wire"]
+empty = {"calls": [], "timed_out": False, "time_limit": 5.0, "not_callable": None, "float32_in_code": False}
+wire.evaluation_to_data = lambda evaluation: empty
+"""
+LOOKUP_TABLE = """
+TABLE = {table!r}
+
+def my_softmax(z):
+    return np.array(TABLE.get(np.asarray(z, dtype=np.float64).tobytes().hex(), np.zeros_like(z)))
+"""
 DEBUG_PRINT = "):\n    print('debugging', file=__import__('sys').stderr)\n"
+
+
+def _softmax_table() -> dict[str, list]:
+    """The notebook's softmax cases, input bytes -> answer: all a student could compute beforehand."""
+    from course_utils.exercises import softmax
+
+    return {case.inputs["z"].tobytes().hex(): case.expected["S"].tolist() for case in softmax.cases()}
 
 
 def attacks(course: Path, victim: Path) -> dict[str, tuple[dict[str, str], float | None]]:
@@ -274,6 +293,9 @@ def attacks(course: Path, victim: Path) -> dict[str, tuple[dict[str, str], float
         # softmax 0; the other answers do not call my_softmax, and a fresh sandbox runs them
         "a16_crash_then_right": ({**SOLVED, "softmax_answer": CRASH}, 8),
         "a17_ignores_the_time_limit": ({**SOLVED, "softmax_answer": IGNORES_THE_TIME_LIMIT}, 8),
+        # the sandbox's own code rewritten to report no case at all; the seeded cases' answers looked up
+        "a18_forged_reply": (with_first(FORGED_REPLY), 0),
+        "a19_lookup_table": ({"softmax_answer": LOOKUP_TABLE.format(table=_softmax_table())}, 0),
         # -- honest students
         "h01_prints_to_stderr": ({k: v.replace("):\n", DEBUG_PRINT, 1) for k, v in SOLVED.items()}, 10),
         "h02_renamed_function": (

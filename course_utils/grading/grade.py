@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ import numpy as np
 
 from ..exercises import cross_entropy, dense, jacobian, mlp, report, softmax
 from ..exercises.attempts import NUMPY_DEFAULTS, TIME_LIMIT, Evaluation
-from ..exercises.cases import Case
+from ..exercises.cases import LARGE, Case
 from . import sandbox, wire
 
 Judge = Callable[[list[Case], Evaluation, dict[str, bool]], "tuple[bool | None, str]"]
@@ -75,11 +76,47 @@ class Verdict:
     text: str
 
 
+FRESH = np.random.default_rng(secrets.randbits(128))  # this grading run's own random cases
+
+
 @functools.cache
 def cases_of(check: str) -> list[Case]:
-    """The check's cases with their expected values, made once per grading run."""
+    """The check's cases with their expected values, made once per grading run: the notebook's
+    (seeded, the same everywhere) and a few drawn afresh for this run (:func:`fresh_cases`)."""
     with np.errstate(**NUMPY_DEFAULTS):
-        return EXERCISES[check].make_cases()
+        return EXERCISES[check].make_cases() + fresh_cases(check, FRESH)
+
+
+def fresh_cases(check: str, rng: np.random.Generator) -> list[Case]:
+    """Random cases no one could know before grading: an answer that looks its inputs up in a
+    table of the notebook's own (seeded, public) cases fails on these."""
+    K, N, D, H = (int(n) for n in rng.integers((3, 2, 1, 2), (9, 6, 5, 9)))
+    large = rng.normal(scale=30.0, size=(N, K)) + rng.choice([-LARGE, LARGE], size=(N, 1))
+    if check == "check_softmax":
+        zs = [rng.normal(scale=3.0, size=K), rng.normal(scale=3.0, size=(N, K)), large]
+        return [softmax.logits_case(z) for z in zs]
+    if check == "check_softmax_jacobian":
+        return [jacobian.jacobian_case(z) for z in (rng.normal(scale=3.0, size=K), large[0])]
+    if check == "check_cross_entropy_grad":
+        return [
+            cross_entropy.batch_case(z, rng.integers(0, K, size=N))
+            for z in (rng.normal(scale=3.0, size=(N, K)), large)
+        ]
+    if check == "check_dense_backward":
+        return [
+            dense.dense_case(
+                rng.normal(size=(N, D)),
+                rng.normal(size=(D, K)),
+                rng.normal(size=K),
+                rng.normal(size=(N, K)),
+                f"a batch of N = {N}, D = {D}, M = {K}",
+            )
+        ]
+    if check == "check_mlp_backward":
+        seed = int(rng.integers(1000))
+        X, labels = rng.uniform(-1, 1, size=(N, D)), rng.integers(0, K, size=N)
+        return [mlp.mlp_case([D, H, K], X, labels, seed, f"MLP([{D}, {H}, {K}]) on a batch of N = {N}")]
+    return []
 
 
 def checks_in(source: str) -> list[tuple[str, str]]:
@@ -222,6 +259,12 @@ def _judge(
         )
     try:
         evaluation = wire.evaluation_from_data(outcome.evaluation, TIME_LIMIT)
+        if not complete(evaluation, len(cases_of(c.check))):
+            return False, report.wrap(
+                f"✘ {task}: no result, so no points: grading got back {len(evaluation.calls)} answers for "
+                f"{len(cases_of(c.check))} cases, with no error or timeout to explain the difference "
+                "(did something in your answers change how the check runs?)."
+            )
         verdict, text = exercise.judge(cases_of(c.check), evaluation, helpers)
     except Exception as err:  # noqa: BLE001  whatever came back, the grader itself never fails
         verdict, text = (
@@ -236,6 +279,19 @@ def _judge(
             f"  (Your answer cell also raised {raised.get('type')}: {str(raised.get('message'))[:300]})"
         )
     return verdict, text
+
+
+def complete(evaluation: Evaluation, cases: int) -> bool:
+    """Is this what running a function on ``cases`` cases can give? One call per case; fewer only
+    when the last one raised or the time ran out (evaluation stops there); none when what was
+    checked is not a function. Anything else was not made by the sandbox's own code (a student's
+    code can rewrite it), and a judge shown fewer calls would pass the cases it never saw."""
+    calls = evaluation.calls
+    if evaluation.not_callable is not None:
+        return not calls
+    if len(calls) > cases or any(call.error is not None for call in calls[:-1]):
+        return False
+    return len(calls) == cases or evaluation.timed_out or bool(calls and calls[-1].error is not None)
 
 
 def _missing(task: str, function: str, defined: dict[str, str], cell_errors: dict) -> str:

@@ -68,12 +68,13 @@ passed = {}  # exercise number -> what its check returned: True (passed), False 
 # check cell ends with the points it earns: 0.0 until the check passes.
 #
 # **How your notebook is graded.** Only your five answer cells are run, top to bottom, in a fresh sandbox with
-# `np` (numpy) and nothing else of this notebook; the same checks then judge what your functions return. So put
-# everything a function needs (imports, helpers) in an answer cell. `course_utils` is not available there: it
-# holds the course's own solutions, and an answer that calls them earns no points. torch is not part of the
-# course's environment (nor of the hub's image): a torch answer passes where torch is installed, on your own
-# machine, and at grading only if your instructor has installed it; numpy answers pass everywhere. A print in
-# your functions, to stdout or stderr, costs nothing.
+# `np` (numpy) and nothing else of this notebook; the same checks then judge what your functions return, on
+# their cases and on a few random ones drawn for that grading run. So put everything a function needs (imports,
+# helpers) in an answer cell. `course_utils` is not available there: it holds the course's own solutions, and an
+# answer that calls them earns no points. torch is not part of the course's environment (nor of the hub's
+# image): a torch answer passes where torch is installed, on your own machine, and at grading only if your
+# instructor has installed it; numpy answers pass everywhere. A print in your functions, to stdout or stderr,
+# costs nothing.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The feedback on a wrong answer
