@@ -290,6 +290,7 @@ def attacks(course: Path, victim: Path) -> dict[str, tuple[dict[str, str], float
         "a13_processes_left_behind": (with_first(PROCESSES_LEFT_BEHIND.format(**paths)), 0),
         "a14_fifty_megabytes_of_output": (with_first(FIFTY_MEGABYTES, SOLVED), 10),
         "a15_duplicated_check_cell": (SOLVED, None),  # the copy is added by the fixture: fails alone
+        "a15b_damaged_metadata": (SOLVED, None),  # an answer cell's nbgrader metadata emptied: fails alone
         # softmax 0; the other answers do not call my_softmax, and a fresh sandbox runs them
         "a16_crash_then_right": ({**SOLVED, "softmax_answer": CRASH}, 8),
         "a17_ignores_the_time_limit": ({**SOLVED, "softmax_answer": IGNORES_THE_TIME_LIMIT}, 8),
@@ -361,6 +362,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory):
                 c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "softmax_check"
             )
             nb.cells.append(nbformat.from_dict({**copy, "id": "pasted-copy"}))  # as JupyterLab pastes it
+        if student == "a15b_damaged_metadata":
+            next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")).metadata.nbgrader = {}
         if student == "h03_helper_outside_the_answers":
             helper = SOLVED["softmax_answer"].replace("my_softmax", "stable_softmax")
             nb.cells.insert(4, nbformat.v4.new_code_cell(helper))
@@ -431,10 +434,13 @@ def test_every_attack_earns_nothing_and_honest_answers_full_marks(graded):
 
 @pytest.mark.slow
 @needs_bwrap
-def test_a_duplicated_cell_fails_that_submission_alone_with_a_clear_message(graded):
+def test_a_duplicated_cell_or_damaged_metadata_fails_that_submission_alone_with_a_clear_message(graded):
     log = graded["autograde"].stdout + graded["autograde"].stderr
-    assert "a15_duplicated_check_cell" in log and "'softmax_check' more than once (a copied cell)" in log
-    assert not (graded["course"] / "autograded" / "a15_duplicated_check_cell").exists()
+    assert "'a15_duplicated_check_cell' not graded" in log
+    assert "'softmax_check' more than once (a copied cell)" in log
+    assert "'a15b_damaged_metadata' not graded" in log and "metadata that was edited or damaged" in log
+    for broken in ("a15_duplicated_check_cell", "a15b_damaged_metadata"):
+        assert not (graded["course"] / "autograded" / broken).exists()
     assert (graded["course"] / "autograded" / "zz_right_after_the_attacks").exists()
 
 
@@ -483,7 +489,7 @@ def test_feedback_never_shows_a_solution_or_an_instructor_note(graded):
         if len(line.strip()) > 12 and not line.strip().startswith("#")
     ]
     feedback = sorted((graded["course"] / "feedback").rglob("*.html"))
-    assert len(feedback) == len(graded["expected"]) - 1  # all but the duplicated cell's
+    assert len(feedback) == len(graded["expected"]) - 2  # all but the two broken submissions
     for path in feedback:
         html = path.read_text()
         assert path.stat().st_size < 2_000_000, f"{path.parts[-3]}: feedback of {path.stat().st_size} bytes"

@@ -4,8 +4,9 @@
 it); the commands stay ``nbgrader autograde`` / ``generate_feedback`` / ``export``:
 
 - ``Autograde.sanitize_preprocessors``: :class:`BackupGradebook` first (a copy of gradebook.db
-  before this run writes a score), then nbgrader's own, with :class:`NoDuplicateIds` in place of
-  ``DeduplicateIds``: a submission with a copied graded cell fails alone, with a clear message;
+  before this run writes a score), then nbgrader's own, with :class:`RejectBrokenSubmissions` in
+  place of ``DeduplicateIds``: a submission with a copied graded cell or damaged nbgrader metadata
+  fails alone, with a clear message, instead of aborting the run;
 - ``Autograde.autograde_preprocessors``: :class:`SandboxedChecks` in place of nbgrader's
   ``Execute`` (no kernel runs the submission), and :class:`SaveSandboxedGrades` in place of
   ``SaveAutoGrades``: a check cell's score is what the grader judged, never a displayed value;
@@ -24,6 +25,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader import utils
+from nbgrader.nbgraderformat import SCHEMA_VERSION
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -77,29 +79,43 @@ class BackupGradebook(NbGraderPreprocessor):
         return nb, resources
 
 
-class DuplicateCellId(ValueError):
-    """A submission holds two cells with one nbgrader id (a copied cell)."""
+class BrokenSubmission(ValueError):
+    """A submission nbgrader cannot grade as it is: two cells with one nbgrader id (a copied
+    cell), or a cell whose nbgrader metadata was edited or damaged."""
 
 
-class NoDuplicateIds(DeduplicateIds):
-    """Fail this submission, saying which id is duplicated, instead of clearing one copy's
-    metadata (which makes nbgrader abort the whole run on a later schema check)."""
+class RejectBrokenSubmissions(DeduplicateIds):
+    """Fail this one submission, saying what is wrong and how to fix it, where nbgrader would
+    clear a duplicate's metadata or meet metadata of another schema version: both make nbgrader
+    abort the whole run (a schema error), and every later student stays ungraded."""
 
     def preprocess(self, nb, resources):
+        info = resources.get("nbgrader", {})
+        head = (
+            f"Submission of student {info.get('student')!r} not graded: the notebook {info.get('notebook')!r}"
+        )
         seen: dict[str, int] = {}
-        for cell in nb.cells:
+        for index, cell in enumerate(nb.cells):
+            if "nbgrader" not in cell.metadata:
+                continue
+            meta = cell.metadata.nbgrader
+            if not isinstance(meta, dict) or meta.get("schema_version") != SCHEMA_VERSION:
+                raise BrokenSubmission(
+                    f"{head} has nbgrader metadata that was edited or damaged in cell {index} "
+                    f"(starting {cell.source[:60]!r}). Restore that cell's metadata from the released "
+                    "notebook (or copy the student's answers into a fresh copy of it) and run autograde "
+                    "again for this student; the other submissions are graded as usual."
+                )
             if utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell):
-                grade_id = cell.metadata.nbgrader.get("grade_id", "")
+                grade_id = meta.get("grade_id", "")
                 seen[grade_id] = seen.get(grade_id, 0) + 1
         twice = sorted(k for k, n in seen.items() if n > 1)
         if twice:
-            info = resources.get("nbgrader", {})
-            raise DuplicateCellId(
-                f"Submission of student {info.get('student')!r} not graded: the notebook "
-                f"{info.get('notebook')!r} holds the graded cell(s) {', '.join(map(repr, twice))} more "
-                "than once (a copied cell). Delete the copy in the submitted notebook (keep the cell "
-                "with the student's answer) and run autograde again for this student; the other "
-                "submissions are graded as usual."
+            raise BrokenSubmission(
+                f"{head} holds the graded cell(s) {', '.join(map(repr, twice))} more than once (a copied "
+                "cell). Delete the copy in the submitted notebook (keep the cell with the student's "
+                "answer) and run autograde again for this student; the other submissions are graded as "
+                "usual."
             )
         return nb, resources
 
@@ -211,7 +227,7 @@ def configure(c) -> None:
     c.Autograde.sanitize_preprocessors = [
         BackupGradebook,
         ClearOutput,
-        NoDuplicateIds,
+        RejectBrokenSubmissions,
         OverwriteKernelspec,
         OverwriteCells,
         CheckCellMetadata,
