@@ -646,3 +646,24 @@ def test_a_check_that_hangs_is_killed_and_the_next_checks_still_run():
     assert result.outcomes["hang"].timed_out and result.runs == 2
     fine = wire.evaluation_from_data(result.outcomes["fine"].evaluation, 0.5).calls[0].value
     assert fine.tolist() == [1.0, 1.0]
+
+
+def test_the_gradebook_is_backed_up_once_per_run_and_the_newest_copies_are_kept(tmp_path, monkeypatch):
+    db = tmp_path / "gradebook.db"
+    with sqlite3.connect(db) as connection:
+        connection.execute("create table t (x)")
+        connection.execute("insert into t values (42)")
+    connection.close()
+    monkeypatch.setattr(preprocessors.BackupGradebook, "_last", {})
+    backup = preprocessors.BackupGradebook(keep=2)
+    resources = {"nbgrader": {"db_url": f"sqlite:///{db}"}}
+    backup.preprocess(None, resources)
+    backup.preprocess(None, resources)  # the next submission of the same run: no second copy
+    copies = sorted((tmp_path / "gradebook-backups").glob("gradebook-*.db"))
+    assert len(copies) == 1
+    with sqlite3.connect(copies[0]) as connection:
+        assert connection.execute("select x from t").fetchall() == [(42,)]
+    connection.close()
+    for _ in range(3):  # three later runs: only the two newest copies stay
+        preprocessors.BackupGradebook(keep=2, interval=0).preprocess(None, resources)
+    assert len(list((tmp_path / "gradebook-backups").glob("gradebook-*.db"))) == 2

@@ -13,5 +13,5 @@ nbgrader's own commands stay (``generate_assignment``, ``autograde``, ``generate
    no readable result earns 0.
 
 :mod:`.preprocessors` also backs up ``gradebook.db`` before each autograde and turns a duplicated
-cell id into an error for that one submission.
+cell id or damaged nbgrader metadata into an error for that one submission, not the whole run.
 """

@@ -57,25 +57,33 @@ def _db_path(resources) -> Path | None:
 
 class BackupGradebook(NbGraderPreprocessor):
     """Copy gradebook.db (sqlite's online backup: consistent even while open) into
-    gradebook-backups/ once per nbgrader run, before the first submission is sanitized; keeps the
-    ``keep`` newest copies."""
+    gradebook-backups/ before the first submission of an autograde run is sanitized; keeps the
+    ``keep`` newest copies. A run is told apart by time: a process (the command line's, or the
+    formgrader's server) backs up again once ``interval`` seconds have passed since its last copy."""
 
     keep = Integer(20, help="How many backups of gradebook.db to keep").tag(config=True)
-    _done: set[Path] = set()
+    interval = Integer(600, help="Seconds after a backup during which this process makes no other").tag(
+        config=True
+    )
+    _last: dict[Path, float] = {}
 
     def preprocess(self, nb, resources):
         db = _db_path(resources)
-        if db is not None and db.exists() and db.resolve() not in self._done:
-            BackupGradebook._done.add(db.resolve())
-            folder = db.parent / BACKUPS
-            folder.mkdir(exist_ok=True)
-            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            target = folder / f"{db.stem}-{stamp}.db"
-            with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(target)) as copy:
-                source.backup(copy)
-            for old in sorted(folder.glob(f"{db.stem}-*.db"))[: -self.keep]:
-                old.unlink()
-            self.log.info("Backed up %s to %s", db.name, target)
+        if db is None or not db.exists():
+            return nb, resources
+        key = db.resolve()
+        if time.monotonic() - self._last.get(key, -float("inf")) < self.interval:
+            return nb, resources
+        folder = db.parent / BACKUPS
+        folder.mkdir(exist_ok=True)
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = folder / f"{db.stem}-{stamp}.db"
+        with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(target)) as copy:
+            source.backup(copy)
+        BackupGradebook._last[key] = time.monotonic()
+        for old in sorted(folder.glob(f"{db.stem}-*.db"))[: -self.keep]:
+            old.unlink()
+        self.log.info("Backed up %s to %s", db.name, target)
         return nb, resources
 
 
