@@ -259,7 +259,7 @@ def run(
         if finished or not left or not cells_ran:
             break
         if len(left) == len(remaining):  # it ended between two checks: the next one gets the blame
-            result.outcomes[left[0]["name"]] = Outcome(stopped=_ended(None))
+            result.outcomes[left[0]["name"]] = Outcome(stopped="its process ended as this check began")
             left = left[1:]
         remaining = left
         if not remaining:
@@ -285,6 +285,9 @@ def _session(cells, tasks, limits: Limits, hidden, result: Result) -> tuple[bool
             start_new_session=True,
             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
         )
+    except BaseException:
+        os.close(read_end)
+        raise
     finally:
         os.close(write_end)
     errors = bytearray()
