@@ -7,9 +7,10 @@ would show in their scores. Each attack must earn 0 (or only what its honest par
 honest answers full marks, and nothing outside the attacker's own autograded/feedback folders may
 change: the other submissions, source/, nbgrader_config.py, gradebook.db, course_utils, the
 environment, HOME. No feedback may contain a solution line or an instructor note, and no process
-started by a submission may outlive the run. Attack classes are those of the grading issue
-(scores computed in the student's kernel, displayed values, the answer key, code brought in or
-written, the instructor's data, unfair costs for honest students).
+started by a submission may outlive the run. The attacks come in classes: the score computed in
+the student's own process, the displayed value taken as the score, the answer key within reach,
+code brought in or written where grading imports it, the instructor's data and other students
+within reach, and costs for honest students.
 """
 
 from __future__ import annotations
