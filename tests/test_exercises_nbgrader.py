@@ -126,7 +126,7 @@ def submission(released: nbformat.NotebookNode, answers: dict[str, str]) -> nbfo
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def course(tmp_path_factory: pytest.TempPathFactory, grading_sandbox) -> Path:
     """A course with the release generated and three submissions autograded, feedback generated."""
     root = tmp_path_factory.mktemp("course")
     released = builder.release(root)

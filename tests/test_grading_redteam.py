@@ -40,9 +40,7 @@ SKIP = (
     ".nbgrader.log",
 )  # nbgrader's output  # in the command line of every process an attack leaves behind
 
-needs_bwrap = pytest.mark.skipif(
-    sandbox.unavailable() is not None, reason=f"no sandbox: {sandbox.unavailable()}"
-)
+needs_bwrap = pytest.mark.usefixtures("grading_sandbox")  # skip, or fail in CI, without bubblewrap
 
 SOLVED = {  # right answers (numpy, one style of the many that pass)
     "softmax_answer": """
@@ -343,7 +341,7 @@ def _survivors() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory):
+def graded(tmp_path_factory: pytest.TempPathFactory, grading_sandbox):
     """The course after one autograde and one generate_feedback of every submission."""
     import test_exercises_nbgrader as end_to_end  # the builder and how a submission is made
 
