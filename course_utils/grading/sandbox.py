@@ -151,13 +151,14 @@ def _site_dirs() -> list[str]:
     return sorted({paths[k] for k in ("purelib", "platlib") if k in paths})
 
 
-def command(fd: int, limits: Limits, hidden: list[Path]) -> list[str]:
+def command(fd: int, limits: Limits, hidden: list[Path], root: bool | None = None) -> list[str]:
     """The bwrap command line that runs the child with the result descriptor ``fd``; ``hidden``:
-    folders laid over with an empty tmpfs when a bound folder contains them."""
+    folders laid over with an empty tmpfs when a bound folder contains them; ``root``: whether
+    bwrap runs as root (default: whether this process does)."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise Unavailable("bubblewrap (bwrap) is not installed: apt-get install bubblewrap")
-    root = os.geteuid() == 0
+    root = os.geteuid() == 0 if root is None else root
     args = [bwrap, "--die-with-parent", "--new-session", "--clearenv"]
     if root:  # no user namespace: the child drops to nobody itself (see the module's docstring)
         args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
