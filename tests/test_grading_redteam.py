@@ -666,3 +666,18 @@ def test_the_gradebook_is_backed_up_once_per_run_and_the_newest_copies_are_kept(
     for _ in range(3):  # three later runs: only the two newest copies stay
         preprocessors.BackupGradebook(keep=2, interval=0).preprocess(None, resources)
     assert len(list((tmp_path / "gradebook-backups").glob("gradebook-*.db"))) == 2
+
+
+@needs_bwrap
+@pytest.mark.parametrize("root", [True, False])
+def test_both_forms_of_the_bwrap_command_start_python_with_numpy_and_the_kit(root):
+    """As root bwrap runs without a user namespace, otherwise with one: both command lines work
+    here (the unprivileged one tried from root too, when this test runs as root)."""
+    if root and os.geteuid() != 0:
+        pytest.skip("the privileged form needs root")
+    cmd = sandbox.command(3, sandbox.Limits(), [], root=root)
+    code = "import sys; sys.path += sys.argv[1:]; import numpy, os; print(sorted(os.listdir('/kit')))"
+    inner = [sys.executable, "-I", "-S", "-c", code, *cmd[cmd.index("-c") + 3 :]]
+    out = subprocess.run(cmd[: cmd.index("--") + 1] + inner, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['_gradekit', 'course_utils']"
