@@ -3,10 +3,14 @@
 Slow: every notebook cell run by nbval (a kernel per notebook), everything under tests/browser/
 (JupyterLab and Chromium), and the tests marked ``@pytest.mark.slow`` in their own files
 (notebook mutation runs, slide export, ``jupyter labextension list``, the Binder build).
+
+The ``grading_sandbox`` fixture skips a test that autogrades when bubblewrap cannot run here, or
+fails it where ``COURSE_REQUIRE_SANDBOX=1`` (CI).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -19,3 +23,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = Path(str(item.path))
         if path.suffix == ".ipynb" or BROWSER in path.parents:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def grading_sandbox() -> None:
+    """Autograde's sandbox works here; else skip (a machine without bubblewrap or user namespaces),
+    or fail where COURSE_REQUIRE_SANDBOX=1."""
+    from course_utils.grading import sandbox
+
+    reason = sandbox.unavailable()
+    if reason is None:
+        return
+    if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
+        pytest.fail(f"COURSE_REQUIRE_SANDBOX=1 but the grading sandbox cannot run: {reason}")
+    pytest.skip(f"the grading sandbox cannot run here: {reason}")

@@ -6,7 +6,8 @@ match the committed student notebook cell for cell. Four submissions are then au
 course: a blank one, a fully correct one (in other styles than the source's solutions), one with
 typical mistakes and one that redefines a check; the scores must be 0, 10 and the points of the
 one right exercise, the feedback HTML must carry each checker's diagnosis, and the redefined
-check must earn nothing.
+check must earn nothing. Autograde runs each submission's answers in the sandbox of
+course_utils.grading (tests/test_grading_redteam.py attacks it).
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def submission(released: nbformat.NotebookNode, answers: dict[str, str]) -> nbfo
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def course(tmp_path_factory: pytest.TempPathFactory, grading_sandbox) -> Path:
     """A course with the release generated and three submissions autograded, feedback generated."""
     root = tmp_path_factory.mktemp("course")
     released = builder.release(root)
@@ -206,7 +207,8 @@ def test_feedback_carries_the_diagnoses(course: Path):
 
 
 def test_a_redefined_checker_earns_nothing(course: Path):
-    """A hidden test grades with the real checker: redefining check_softmax to pass gets 0 points."""
+    """The grader runs the real checker on what my_softmax returns: redefining check_softmax in the
+    notebook changes nothing, and the feedback carries the real diagnosis."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -215,4 +217,4 @@ def test_a_redefined_checker_earns_nothing(course: Path):
         }
     assert grades["softmax_check"] == 0.0
     feedback = (course / "feedback" / "cheat" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
-    assert "✔ softmax" not in feedback and "AssertionError" in feedback
+    assert "✔ softmax" not in feedback and "✘ softmax" in feedback

@@ -12,6 +12,7 @@ import numpy as np
 from .cases import Case
 from .limits import TimeUp, run_limited
 
+TIME_LIMIT = 5.0  # seconds of the student's code per check, all cases together
 NUMPY_DEFAULTS = {"all": "warn", "under": "ignore"}  # numpy's own errstate defaults, used while checking
 MAX_RTOL = 1e-3  # the loosest comparison ever made: every known mistake is off by far more
 RTOL = 1e-6  # float64: a right answer is within ~1e-12, so this is generous and still sharp
@@ -210,6 +211,48 @@ def call(
             result.at_defaults = call(fn, case, left, NUMPY_DEFAULTS, retry=False)
             result.seconds += result.at_defaults.seconds
     return result
+
+
+@dataclass
+class Evaluation:
+    """The student's function on a check's cases, as data: one :class:`Call` per case it got to.
+
+    It stops at the first case that raises and when the time limit runs out (``timed_out``), so
+    ``len(calls)`` may be smaller than the number of cases. ``Checker.judge`` needs nothing else: a
+    grader that runs the function elsewhere (another process) builds this from what came back.
+    """
+
+    calls: list[Call]
+    timed_out: bool = False
+    time_limit: float | None = TIME_LIMIT
+    not_callable: str | None = None  # the type's name when what was passed is not a function
+    float32_in_code: bool = False  # float32 visible in the function's code (see uses_float32)
+
+
+def evaluate(
+    fn, cases: list[Case], time_limit: float | None = TIME_LIMIT, errstate: dict | None = None
+) -> Evaluation:
+    """Call ``fn`` on each case (only its inputs are used) under numpy's error settings
+    ``errstate`` (default: those in force now, the student's), within ``time_limit`` seconds of
+    its own running time in total; stop at the first exception."""
+    if not callable(fn):
+        return Evaluation([], time_limit=time_limit, not_callable=type(fn).__name__)
+    errstate = errstate or np.geterr()
+    calls: list[Call] = []
+    spent = 0.0
+    for case in cases:
+        left = None if time_limit is None else time_limit - spent
+        started = time.perf_counter()
+        try:
+            result = call(fn, case, left, errstate)
+        except TimeUp:
+            return Evaluation(calls, timed_out=True, time_limit=time_limit, float32_in_code=uses_float32(fn))
+        finally:
+            spent += time.perf_counter() - started
+        calls.append(result)
+        if result.error is not None:
+            break
+    return Evaluation(calls, time_limit=time_limit, float32_in_code=uses_float32(fn))
 
 
 def _plain(value):

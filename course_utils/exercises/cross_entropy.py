@@ -16,7 +16,8 @@ from .mistakes import Mistake, clipped, constant_factor, no_max_shift, returned_
 from .softmax import about_logits, gives, logits_covered
 
 
-def _case(z: np.ndarray, labels, about: str | None = None, key: str = "") -> Case:
+def batch_case(z: np.ndarray, labels, about: str | None = None, key: str = "") -> Case:
+    """The case of logits ``z`` (N, K) and integer ``labels`` (N,), with dLoss/dz as its answer."""
     Y = one_hot(np.asarray(labels), z.shape[1])
     N, K = z.shape
     return Case(
@@ -33,31 +34,33 @@ def cases() -> list[Case]:
     rng = np.random.default_rng(SEED + 2)
     out = [
         # A batch first: with N = 1, dividing by K, by N·K (Y.size) or not at all look alike.
-        _case(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]), [2, 0]),
-        _case(
+        batch_case(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]), [2, 0]),
+        batch_case(
             np.log(np.array([[0.1, 0.3, 0.6]])),
             [2],
             "the lecture's example S = [0.1, 0.3, 0.6], true class 3 (N = 1, K = 3)",
         ),
-        _case(np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]), [0, 1]),
-        _case(np.array([[800.0, -800.0, 0.0], [1.0, 2.0, 3.0]]), [1, 2]),  # S_true = exp(-1600) = 0
+        batch_case(np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]), [0, 1]),
+        batch_case(np.array([[800.0, -800.0, 0.0], [1.0, 2.0, 3.0]]), [1, 2]),  # S_true = exp(-1600) = 0
         # the largest logit and the true class in every position, rows in other orders
-        _case(
+        batch_case(
             np.array([[3.0, -1.0, 0.5], [0.5, 3.0, -1.0], [-1.0, 0.5, 3.0], [0.5, -1.0, 3.0]]), [1, 2, 0, 0]
         ),
         # a spread of 1600 in every order (only each row's own max keeps exp finite), and rows near
         # +1000, 0 and -1000 in one batch (no constant or batch-wide shift fits them all)
-        _case(np.array(list(itertools.permutations([800.0, -800.0, 0.0]))), [0, 1, 2, 0, 1, 2]),
-        _case(np.array([[1000.0, 1001.0, 1002.0], [0.0, 1.0, 2.0], [-1000.0, -999.0, -998.0]]), [2, 0, 1]),
+        batch_case(np.array(list(itertools.permutations([800.0, -800.0, 0.0]))), [0, 1, 2, 0, 1, 2]),
+        batch_case(
+            np.array([[1000.0, 1001.0, 1002.0], [0.0, 1.0, 2.0], [-1000.0, -999.0, -998.0]]), [2, 0, 1]
+        ),
         # two probes: large logits where no probability rounds to 0, and small ones where one does
-        _case(np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]), [2, 2], key="large"),
-        _case(np.array([[0.0, -800.0, 0.0]]), [1], key="underflow"),
+        batch_case(np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]), [2, 2], key="large"),
+        batch_case(np.array([[0.0, -800.0, 0.0]]), [1], key="underflow"),
     ]
     for K in range(2, 11):
         for scale, offset in ((3.0, 0.0), (30.0, LARGE)):
             N = int(rng.integers(1, 7))
             z = rng.normal(scale=scale, size=(N, K)) + offset * rng.choice([-1.0, 1.0], size=(N, 1))
-            out.append(_case(z, rng.integers(0, K, size=N)))
+            out.append(batch_case(z, rng.integers(0, K, size=N)))
     return out
 
 

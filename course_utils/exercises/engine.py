@@ -23,7 +23,6 @@ raises escapes a checker, except KeyboardInterrupt (the student's own request to
 
 from __future__ import annotations
 
-import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,17 +32,17 @@ import numpy as np
 from . import report
 from .attempts import (
     NUMPY_DEFAULTS,
+    TIME_LIMIT,
     Attempt,
     Call,
+    Evaluation,
     as_array,
-    call,
+    evaluate,
     quiet,
     single_output,
     tolerance,
-    uses_float32,
 )
 from .cases import LARGE, SEED, Case, facts_covered, span
-from .limits import TimeUp
 from .mistakes import (
     Mistake,
     constant_factor,
@@ -79,7 +78,6 @@ __all__ = [
 ]
 
 
-TIME_LIMIT = 5.0  # seconds of the student's code per check, all cases together
 SHARE = 0.75  # a known mistake that explains at least this share of the wrong cases (and 2+) is named
 
 NUMERICAL = ("overflow", "invalid value", "divide by zero", "underflow")  # numpy's RuntimeWarnings
@@ -93,22 +91,6 @@ class Problem:
     advice: str
     show: str | None
     known: bool = True
-
-
-@dataclass
-class Evaluation:
-    """The student's function on a check's cases, as data: one :class:`Call` per case it got to.
-
-    It stops at the first case that raises and when the time limit runs out (``timed_out``), so
-    ``len(calls)`` may be smaller than the number of cases. ``judge`` needs nothing else: a
-    grader that runs the function elsewhere (another process) can build this from what came back.
-    """
-
-    calls: list[Call]
-    timed_out: bool = False
-    time_limit: float | None = TIME_LIMIT
-    not_callable: str | None = None  # the type's name when what was passed is not a function
-    float32_in_code: bool = False  # float32 visible in the function's code (see attempts.uses_float32)
 
 
 Unpack = Callable[[object, Case], "tuple[dict[str, np.ndarray], np.dtype] | str"]
@@ -153,27 +135,8 @@ class Checker:
     ) -> Evaluation:
         """Call ``fn`` on each case under numpy's error settings ``errstate`` (default: those in
         force now, the student's), within ``time_limit`` seconds of its own running time in total;
-        stop at the first exception."""
-        if not callable(fn):
-            return Evaluation([], time_limit=time_limit, not_callable=type(fn).__name__)
-        errstate = errstate or np.geterr()
-        calls: list[Call] = []
-        spent = 0.0
-        for case in cases:
-            left = None if time_limit is None else time_limit - spent
-            started = time.perf_counter()
-            try:
-                result = call(fn, case, left, errstate)
-            except TimeUp:
-                return Evaluation(
-                    calls, timed_out=True, time_limit=time_limit, float32_in_code=uses_float32(fn)
-                )
-            finally:
-                spent += time.perf_counter() - started
-            calls.append(result)
-            if result.error is not None:
-                break
-        return Evaluation(calls, time_limit=time_limit, float32_in_code=uses_float32(fn))
+        stop at the first exception (see :func:`.attempts.evaluate`)."""
+        return evaluate(fn, cases, time_limit, errstate)
 
     def judge(self, cases: list[Case], evaluation: Evaluation) -> tuple[bool | None, str]:
         """The verdict (True, False or None) and the feedback, from the evaluation's data alone."""

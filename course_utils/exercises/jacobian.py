@@ -36,16 +36,18 @@ def cases() -> list[Case]:
         np.array([2.0, 3.0, -1.0, 0.5]),
     ]
     zs = fixed + logits_cases(np.random.default_rng(SEED + 1), batch=False)
-    return [
-        Case(
-            {"z": z},
-            {"J": softmax_jacobian(z)},
-            about_logits(z),
-            {"K": z.size, "S": softmax(z)},
-            large=bool(np.max(np.abs(z)) >= LARGE / 2),
-        )
-        for z in zs
-    ]
+    return [jacobian_case(z) for z in zs]
+
+
+def jacobian_case(z: np.ndarray) -> Case:
+    """The case of one sample's logits ``z`` (K,), with the softmax Jacobian as its answer."""
+    return Case(
+        {"z": z},
+        {"J": softmax_jacobian(z)},
+        about_logits(z),
+        {"K": z.size, "S": softmax(z)},
+        large=bool(np.max(np.abs(z)) >= LARGE / 2),
+    )
 
 
 def _S(a: Attempt) -> np.ndarray:

@@ -356,7 +356,13 @@ def check_mlp_backward(
         )
     except Exception:  # noqa: BLE001  no helper verdicts: the diagnosis just doesn't mention them
         helpers = {}
-    checker = Checker(
+    return checker(helpers).check(fn, time_limit)
+
+
+def checker(helpers: dict[str, bool]) -> Checker:
+    """The exercise-5 checker, given the student's helpers that ``fn`` calls and whether each
+    passes its own check (``{"my_dense_backward": True}``; empty when none is used)."""
+    return Checker(
         "mlp_backward",
         cases,
         unpack,
@@ -364,4 +370,3 @@ def check_mlp_backward(
         value_mistakes(helpers),
         lambda cs: "two-layer tanh nets with " + facts_covered("D", "H", "K", "N")(cs),
     )
-    return checker.check(fn, time_limit)

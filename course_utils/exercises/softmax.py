@@ -92,16 +92,18 @@ def cases() -> list[Case]:
         np.array([[1.0, 2.0, 3.0], [800.0, -800.0, 0.0]]),
     ]
     zs = fixed + adversarial_logits() + logits_cases(np.random.default_rng(SEED))
-    return [
-        Case(
-            {"z": z},
-            {"S": softmax(z)},
-            about_logits(z),
-            {"K": z.shape[-1], "N": len(z) if z.ndim == 2 else 1, "S": softmax(z)},
-            large=bool(np.max(np.abs(z)) >= LARGE / 2),
-        )
-        for z in zs
-    ]
+    return [logits_case(z) for z in zs]
+
+
+def logits_case(z: np.ndarray) -> Case:
+    """The case of logits ``z``, (K,) or (N, K), with softmax(z) as its answer."""
+    return Case(
+        {"z": z},
+        {"S": softmax(z)},
+        about_logits(z),
+        {"K": z.shape[-1], "N": len(z) if z.ndim == 2 else 1, "S": softmax(z)},
+        large=bool(np.max(np.abs(z)) >= LARGE / 2),
+    )
 
 
 def _z(a: Attempt) -> np.ndarray:

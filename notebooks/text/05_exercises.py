@@ -30,9 +30,11 @@
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Run the notebook top to bottom as shipped: every check prints "not implemented yet", its
-# cell ends with 0.0 points, and nothing fails. Students replace each `raise NotImplementedError()` and re-run the
-# check cell. The checks never raise: a crash in the student's code, a wrong shape, a NaN or a numpy warning all
-# come back as a sentence. Numpy or torch, float64 or float32, loops or einsum: any correct answer passes.
+# cell ends with 0.0 points, and nothing fails. Students replace each `raise NotImplementedError()` and re-run
+# the check cell. The checks never raise: a crash in the student's code, a wrong shape, a NaN or a numpy warning
+# all come back as a sentence. Numpy or torch, float64 or float32, loops or einsum: any correct answer passes
+# (torch wherever it is installed: it is not in the course's environment). At grading only the five answer cells
+# run, in a sandbox without `course_utils`: see "How your notebook is graded".
 
 # %% slideshow={"slide_type": "skip"}
 import numpy as np
@@ -59,11 +61,20 @@ passed = {}  # exercise number -> what its check returned: True (passed), False 
 # right. Otherwise it prints the **most likely mistake** and the smallest input it went wrong on, with the
 # expected and the received numbers side by side (differing entries marked `*`) and the largest error.
 #
-# Numpy or torch, float64 or float32 (a float32 answer is compared at float32's precision), loops or
-# vectorised code: any correct answer passes. A warning alone never fails an answer: under a ✔ it is a note, and
-# when it explains a wrong number (an overflow) it is part of the diagnosis. A check runs your function for at
-# most 5 seconds in total; a loop that never ends is stopped, and the check says so. Each check cell ends with
-# the points it earns: 0.0 until the check passes.
+# Numpy or torch (where torch is installed), float64 or float32 (a float32 answer is compared at float32's
+# precision), loops or vectorised code: any correct answer passes. A warning alone never fails an answer: under
+# a ✔ it is a note, and when it explains a wrong number (an overflow) it is part of the diagnosis. A check runs
+# your function for at most 5 seconds in total; a loop that never ends is stopped, and the check says so. Each
+# check cell ends with the points it earns: 0.0 until the check passes.
+#
+# **How your notebook is graded.** Only your five answer cells are run, top to bottom, in a fresh sandbox with
+# `np` (numpy) and nothing else of this notebook; the same checks then judge what your functions return, on
+# their cases and on a few random ones drawn for that grading run. So put everything a function needs (imports,
+# helpers) in an answer cell. `course_utils` is not available there: it holds the course's own solutions, and an
+# answer that calls them earns no points. torch is not part of the course's environment (nor of the hub's
+# image): a torch answer passes where torch is installed, on your own machine, and at grading only if your
+# instructor has installed it; numpy answers pass everywhere. A print in your functions, to stdout or stderr,
+# costs nothing.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The feedback on a wrong answer
