@@ -11,7 +11,7 @@ layout), then asserts what a student reading on a phone or with the keyboard alo
   gap between their cells, fit the screen and cover none of the controls, and no readout of the
   control panel is cut off; every figure shown smaller than it was drawn opens at full size by
   keyboard (Enter), and Escape brings the focus back to it;
-- at 1280 px, Tab visits every control of the page, and each one looks different focused than not
+- at 1280 and 320 px, Tab visits every control of the page, and each one looks different focused than not
   (WCAG 2.4.7: the pixels around it change at least as much as a 1 px ring around it would) and
   is not hidden under the sticky header (2.4.11); formulas are no Tab stops unless they are scroll
   boxes. The number of Tab stops and of formula Tab stops per page goes to
@@ -200,9 +200,11 @@ def _pixels(png: bytes) -> np.ndarray:
 MAX_TAB_STOPS = 800
 
 
+@pytest.mark.parametrize("width", [1280, 320])
 @pytest.mark.parametrize("name", PAGES)
-def test_every_tab_stop_shows_focus(name: str, site: Path, browser, artifacts: Path) -> None:
-    page = open_page(browser, site, name, 1280, 800)
+def test_every_tab_stop_shows_focus(name: str, width: int, site: Path, browser, artifacts: Path) -> None:
+    height = 800
+    page = open_page(browser, site, name, width, height)
     stops, invisible, hidden = [], [], []
     try:
         first = None
@@ -226,8 +228,8 @@ def test_every_tab_stop_shows_focus(name: str, site: Path, browser, artifacts: P
             clip = {
                 "x": x,
                 "y": y,
-                "width": min(active["w"] + 2 * margin, 1280 - x),
-                "height": min(active["h"] + 2 * margin, 800 - y),
+                "width": min(active["w"] + 2 * margin, width - x),
+                "height": min(active["h"] + 2 * margin, height - y),
             }
             if clip["width"] < 1 or clip["height"] < 1:
                 hidden.append(f"{active['what']}: outside the viewport")
@@ -244,11 +246,15 @@ def test_every_tab_stop_shows_focus(name: str, site: Path, browser, artifacts: P
         out = artifacts / "site-keyboard"
         out.mkdir(parents=True, exist_ok=True)
         summary = {"tab_stops": len(stops), "formula_tab_stops": len(formulas)}
-        (out / f"{name}.json").write_text(json.dumps({**summary, "stops": stops}, indent=1), encoding="utf-8")
-        assert len(stops) < MAX_TAB_STOPS, f"{name}: Tab never came back to the first stop"
-        assert not invisible, f"{name}: focus not visible on:\n" + "\n".join(invisible)
-        assert not hidden, f"{name}: focused but covered:\n" + "\n".join(hidden)
+        (out / f"{name.replace('.html', '')}-{width}.json").write_text(
+            json.dumps({**summary, "stops": stops}, indent=1), encoding="utf-8"
+        )
+        assert len(stops) < MAX_TAB_STOPS, f"{name} at {width} px: Tab never came back to the first stop"
+        assert not invisible, f"{name} at {width} px: focus not visible on:\n" + "\n".join(invisible)
+        assert not hidden, f"{name} at {width} px: focused but covered:\n" + "\n".join(hidden)
         not_scrolling = [s["what"] for s in formulas if not s["scrollBox"]]
-        assert not not_scrolling, f"{name}: {len(not_scrolling)} formulas are Tab stops ({summary})"
+        assert not not_scrolling, (
+            f"{name} at {width} px: {len(not_scrolling)} formulas are Tab stops ({summary})"
+        )
     finally:
         page.close()
