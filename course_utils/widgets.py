@@ -50,13 +50,18 @@ LECTURE_LOGITS = (-1.80, -0.69, 0.00)
 
 def _numbers_table(rows: list[tuple[str, np.ndarray]], K: int, caption: str = "") -> str:
     """Named rows of K numbers as a small HTML table (classes numbered 1..K), 3 decimals, no -0.000."""
-    head = "<tr><th></th>" + "".join(f"<th>{i + 1}</th>" for i in range(K)) + "</tr>"
+    # The corner cell heads nothing: a <td>, since an empty <th> is a header a screen reader cannot name.
+    head = "<tr><td></td>" + "".join(f'<th scope="col">{i + 1}</th>' for i in range(K)) + "</tr>"
     cells = [[f"<td>{round(float(v), 3) + 0.0:+.3f}</td>" for v in values] for _, values in rows]
-    body = "".join(f"<tr><th>{name}</th>{''.join(c)}</tr>" for (name, _), c in zip(rows, cells, strict=True))
-    # line-height: the HTML widget's own (28 px, one control's height) would make each row 31 px
+    body = "".join(
+        f'<tr><th scope="row">{name}</th>{"".join(c)}</tr>' for (name, _), c in zip(rows, cells, strict=True)
+    )
+    # line-height: the HTML widget's own (28 px, one control's height) would make each row 31 px.
+    # border-collapse: separate, or a page that collapses its tables (the website's theme does) drops
+    # the spacing and the numbers run together ("-1.800-0.690+0.000").
     style = (
         "font-family: monospace; font-size: 14px; line-height: 1.3; text-align: right; white-space: nowrap;"
-        " border-spacing: 10px 1px"
+        " border-collapse: separate; border-spacing: 10px 1px"
     )
     caption = f'<caption style="text-align: right">{caption}</caption>' if caption else ""
     return f'<table style="{style}">{caption}{head}{body}</table>'

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import itertools
 import threading
+from html.parser import HTMLParser
 
 import ipywidgets as widgets
 import numpy as np
@@ -59,6 +60,42 @@ def set_state_at_once(ex, z, T, c, eps):
         for control in controls:
             control.observe(ex._on_change, names="value")
     ex._on_change()  # what every control's observer runs
+
+
+class _Cells(HTMLParser):
+    """The cells of an HTML table: (tag, attributes, text) in document order, and the table's style."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[list] = []
+        self.style = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.style = dict(attrs).get("style", "")
+        if tag in ("th", "td"):
+            self.cells.append([tag, dict(attrs), ""])
+
+    def handle_data(self, data):
+        if self.cells:
+            self.cells[-1][2] += data
+
+
+def table_cells(markup: str) -> _Cells:
+    parser = _Cells()
+    parser.feed(markup)
+    return parser
+
+
+@pytest.mark.parametrize("make", [LogitsExplorer, BackpropExplorer], ids=["logits", "backprop"])
+def test_numbers_table_headers_have_text_and_cells_keep_their_spacing(make):
+    """Every header cell names its row or column (an empty <th> is a header a screen reader reads as
+    nothing), and the spacing between numbers survives a page that collapses table borders."""
+    table = table_cells(make().numbers.value)
+    headers = [(attrs, text) for tag, attrs, text in table.cells if tag == "th"]
+    assert headers and all(text.strip() for _, text in headers), headers
+    assert {attrs.get("scope") for attrs, _ in headers} == {"col", "row"}
+    assert "border-collapse: separate" in table.style and "border-spacing: 10px" in table.style
 
 
 # ---------------------------------------------------------------------------------------------

@@ -83,6 +83,11 @@ MATHJAX2_SHIM = """\
 
 # Accessible names for the controls of the explorers' snapshots (see the script's header).
 WIDGET_A11Y = Path(__file__).resolve().parent / "widget_a11y.js"
+# The site's own style and script (reading on a phone, focus, scroll boxes, full-size figures,
+# landmarks; see each file's header), copied into _static/ and added to every page.
+SITE_FILES = Path(__file__).resolve().parent / "site"
+SITE_CSS = ["course.css"]
+SITE_JS = ["course.js"]
 
 CONF_EXTRA = """
 extensions = [e for e in extensions if e != "sphinx_thebe"]
@@ -131,7 +136,18 @@ def config(title: str) -> dict:
         "sphinx": {
             "config": {
                 "mathjax_path": "../vendor/mathjax/es5/tex-mml-chtml.js",  # relative to _static/
-                "mathjax3_config": {"loader": {"load": ["a11y/assistive-mml"]}},
+                "mathjax3_config": {
+                    "loader": {"load": ["a11y/assistive-mml"]},
+                    # Formulas are no Tab stops. MathJax 3.2 puts every formula in the tab order
+                    # (menuOptions.settings.inTabOrder, default true) so that the keyboard reaches
+                    # its contextual menu and its expression explorer; the explorer is off here
+                    # (settings.explorer, default false), and the menu still opens by right-click.
+                    # A screen reader reads a formula from its hidden MathML in reading mode, with
+                    # no Tab stop needed. With a stop per formula, page 03 took 238 of its 358 Tab
+                    # presses to get past them. A formula wider than the page is still focusable,
+                    # to scroll it by keyboard (course.js).
+                    "options": {"menuOptions": {"settings": {"inTabOrder": False}}},
+                },
                 "nb_ipywidgets_js": {
                     "../vendor/requirejs/require.js": {},
                     "../vendor/@jupyter-widgets/html-manager/dist/embed-amd.js": {
@@ -139,7 +155,8 @@ def config(title: str) -> dict:
                     },
                 },
                 "html_extra_path": ["site-root"],
-                "html_js_files": ["mathjax2-shim.js", "widget_a11y.js"],
+                "html_js_files": ["mathjax2-shim.js", "widget_a11y.js", *SITE_JS],
+                "html_css_files": SITE_CSS,
                 "html_last_updated_fmt": None,
                 "html_copy_source": False,
             },
@@ -177,6 +194,8 @@ def build(
     shutil.copy(anywidget_amd, site_root / "anywidget.js")
     (static / "mathjax2-shim.js").write_text(MATHJAX2_SHIM, encoding="utf-8")
     shutil.copy(WIDGET_A11Y, static / WIDGET_A11Y.name)
+    for name in SITE_CSS + SITE_JS:
+        shutil.copy(SITE_FILES / name, static / name)
 
     rows = []
     for nb in notebooks:

@@ -1,6 +1,7 @@
 """Wait for a page to settle before measuring it: never a fixed sleep.
 
-A page has settled when its fonts are loaded, its images decoded, MathJax has nothing queued,
+A page has settled when its fonts are loaded, its images decoded, MathJax has nothing queued
+(MathJax 2's queue in the decks; MathJax 3's startup typesetting on the website),
 no CSS animation or transition runs inside the watched elements, and those elements' boxes and
 markup stay the same over ``STABLE_FRAMES`` animation frames in a row. On a busy machine this
 takes longer; a fixed sleep would measure a half-drawn page instead.
@@ -12,6 +13,7 @@ STABLE_FRAMES = 5
 
 SETTLE_JS = """async ([selector, stableFrames, maxFrames]) => {
   await document.fonts.ready;
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
   await Promise.all([...document.images].filter(img => !img.complete)
                       .map(img => img.decode().catch(() => null)));
   const frame = () => new Promise(done => requestAnimationFrame(() => done()));
@@ -19,7 +21,8 @@ SETTLE_JS = """async ([selector, stableFrames, maxFrames]) => {
     const watched = [...document.querySelectorAll(selector)];
     const animating = document.getAnimations().filter(a => a.playState === 'running'
       && a.effect && a.effect.target && watched.some(w => w.contains(a.effect.target))).length;
-    const mathjax2 = window.MathJax && MathJax.Hub ? MathJax.Hub.queue.pending : 0;
+    // MathJax 2's queue; the website's MathJax 3 has a stand-in MathJax.Hub without one.
+    const mathjax2 = window.MathJax && MathJax.Hub && MathJax.Hub.queue ? MathJax.Hub.queue.pending : 0;
     const boxes = watched.map(w => { const r = w.getBoundingClientRect();
       return [r.top, r.left, r.width, r.height, w.scrollWidth, w.scrollHeight, w.innerHTML.length]; });
     return {busy: animating + mathjax2, key: JSON.stringify(boxes)};

@@ -16,6 +16,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
+# What axe-core checks, everywhere the browser tests run it (website, decks, the explorers in
+# JupyterLab and Notebook 7): WCAG 2.0, 2.1 and 2.2 at levels A and AA. Serious and critical
+# findings fail a test.
+AXE_WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_SEVERE = ("serious", "critical")
+# Two best-practice rules run on the website and the decks as well, and fail at any impact: all
+# content inside a landmark ("region", moderate) and no header cell without text
+# ("empty-table-header", minor).
+AXE_PAGE_RULES = ["region", "empty-table-header"]
+
 sys.path.insert(0, str(ROOT / "tools"))
 from chromium import CHROMIUM, CHROMIUM_ARGS, browser, chromium, playwright_driver  # noqa: E402, F401
 

@@ -1,9 +1,12 @@
-"""axe-core finds no serious or critical WCAG 2.1 A/AA problem on the website or in the decks, and
-every image there has a real description.
+"""axe-core finds no serious or critical WCAG 2.2 A/AA problem on the website or in the decks, no
+content outside a landmark and no empty table header there, and every image there has a real
+description.
 
 Builds the website (``tools/build_site.py``) and the offline decks (``tools/export_slides.py
 --offline``), opens each page from disk with the network blocked, and runs axe-core (bundled by
-``axe-playwright-python``) with the WCAG 2.0/2.1 A and AA rules: on every page of the site, and on
+``axe-playwright-python``) with the WCAG 2.0/2.1/2.2 A and AA rules and the best-practice rules
+``region`` and ``empty-table-header`` (``browser_env.AXE_*``, the explorers' tests use the same
+tags): on every page of the site, and on
 each deck's title slide and on the first slide with a figure, with a widget snapshot and with a
 formula. Then every ``<img>`` of the page must have an ``alt`` that describes it (not missing,
 empty, nbconvert's "No description has been provided for this image" or a file name), unless it
@@ -17,7 +20,16 @@ import json
 from pathlib import Path
 
 import pytest
-from browser_env import chromium, chromium_missing, load_tool, offline_page, skip_or_fail
+from browser_env import (
+    AXE_PAGE_RULES,
+    AXE_SEVERE,
+    AXE_WCAG_TAGS,
+    chromium,
+    chromium_missing,
+    load_tool,
+    offline_page,
+    skip_or_fail,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,12 +38,13 @@ export_slides = load_tool("export_slides")
 alt_problem = build_site.build_student.alt_problem
 
 AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "runOnly": {"type": "tag", "values": AXE_WCAG_TAGS},
+    # A rule enabled here runs on top of the tags (axe-core 4: options.rules wins over runOnly's tags).
+    "rules": {rule: {"enabled": True} for rule in AXE_PAGE_RULES},
     "resultTypes": ["violations"],
     # No fetching of the page's stylesheets again by XMLHttpRequest (refused from file: pages).
     "preload": False,
 }
-SEVERE = ("serious", "critical")
 
 SITE_PAGES = ["index.html", "intro.html"] + [
     f"{p.stem}.html" for p in build_site.build_student.teaching_notebooks()
@@ -63,7 +76,8 @@ DECK_SLIDES = {
 
 
 def run_axe(page, where: str, out: Path) -> list[str]:
-    """Run axe-core on the page as it is; write its report; return the serious and critical violations."""
+    """Run axe-core on the page as it is; write its report; return what fails: the serious and
+    critical violations, and any of the page rules'."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options=AXE_OPTIONS)
@@ -73,7 +87,7 @@ def run_axe(page, where: str, out: Path) -> list[str]:
         f"{where}: {v['id']} ({v['impact']}) {v['help']}: "
         + "; ".join(node["html"][:120] for node in v["nodes"][:3])
         for v in results.response["violations"]
-        if v["impact"] in SEVERE
+        if v["impact"] in AXE_SEVERE or v["id"] in AXE_PAGE_RULES
     ]
 
 

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from browser_env import AXE_SEVERE, AXE_WCAG_TAGS
 from PIL import Image
 
 pytestmark = pytest.mark.browser
@@ -758,9 +759,6 @@ def _check_navigation_keys(page, view, kernel: Kernel, model_id: str, name: str)
             )
 
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
 def _check_axe(page, view, i: int, name: str, artifacts: Path, frontend: str) -> None:
     """axe-core over the explorer's output area (fails on serious/critical) and over the rest of
     the page, JupyterLab's or Notebook 7's (reported only)."""
@@ -768,14 +766,14 @@ def _check_axe(page, view, i: int, name: str, artifacts: Path, frontend: str) ->
 
     view.evaluate(f"(el) => el.setAttribute('data-axe-scope', '{i}')")
     scope = f'[data-axe-scope="{i}"]'
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+    options = {"runOnly": {"type": "tag", "values": AXE_WCAG_TAGS}}
     axe = Axe()
     inside = axe.run(page, context={"include": [[scope]]}, options=options).response
     outside = axe.run(page, context={"exclude": [[".jp-OutputArea-output"]]}, options=options).response
     bad = [
         f"{v['id']} ({v['impact']}): {len(v['nodes'])} x {v['nodes'][0]['target']} {v['help']}"
         for v in inside["violations"]
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in AXE_SEVERE
     ]
     report = {
         "explorer": [(v["id"], v["impact"], len(v["nodes"])) for v in inside["violations"]],
