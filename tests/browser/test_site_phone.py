@@ -38,6 +38,7 @@ PAGES = ["index.html", "intro.html"] + [
 ]
 PHONE_WIDTHS = [320, 375]
 MIN_CELL_GAP_PX = 4  # between two numbers of a snapshot table: border spacing plus padding
+MAX_TAB_STOPS = 800  # more than any page has: Tab has not come round the page by then
 
 # Display formulas and code or output blocks that are wider than their box, with what makes them
 # usable: scrolling, a cue, a Tab stop and a name.
@@ -123,18 +124,23 @@ def browser(tmp_path_factory: pytest.TempPathFactory, site):
 
 
 def open_page(browser, site: Path, name: str, width: int, height: int = 700):
+    """The page at that viewport size, loaded from disk with the network blocked, and settled."""
     page, blocked, errors = offline_page(browser)
-    page.set_viewport_size({"width": width, "height": height})
-    page.goto((site / name).as_uri())
-    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60_000)
-    # Widget snapshots draw their images late; scroll each into view so it loads, then settle.
-    images = page.locator(FIGURE_SELECTOR)
-    for i in range(images.count()):
-        images.nth(i).scroll_into_view_if_needed()
-    settle(page, ".bd-content")
-    page.evaluate("() => window.scrollTo(0, 0)")
-    settle(page, ".bd-content")
-    assert not blocked and not errors, (blocked, errors)
+    try:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto((site / name).as_uri())
+        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60_000)
+        # Widget snapshots draw their images late; scroll each into view so it loads, then settle.
+        images = page.locator(FIGURE_SELECTOR)
+        for i in range(images.count()):
+            images.nth(i).scroll_into_view_if_needed()
+        settle(page, ".bd-content")
+        page.evaluate("() => window.scrollTo(0, 0)")
+        settle(page, ".bd-content")
+        assert not blocked and not errors, (blocked, errors)
+    except BaseException:
+        page.close()
+        raise
     return page
 
 
@@ -195,9 +201,6 @@ def test_page_reads_at_phone_width(name: str, width: int, site: Path, browser, a
 def _pixels(png: bytes) -> np.ndarray:
     with Image.open(io.BytesIO(png)) as im:
         return np.asarray(im.convert("RGB"), dtype=np.int16)
-
-
-MAX_TAB_STOPS = 800
 
 
 @pytest.mark.parametrize("width", [1280, 320])

@@ -12,7 +12,7 @@
 //   in the theme; it becomes a named navigation region so no content sits outside a landmark.
 //
 // Widget snapshots are drawn after the page loads and MathJax typesets after that, so everything
-// is done again whenever the page changes or its width does.
+// is done again whenever the page's content changes or the article's width does.
 (function () {
   "use strict";
   var SCROLL_BOXES = [
@@ -155,7 +155,13 @@
   // Our own attribute changes are not watched (childList only), so this never feeds itself.
   new MutationObserver(schedule).observe(document.documentElement, { childList: true, subtree: true });
   window.addEventListener("resize", schedule);
-  document.addEventListener("DOMContentLoaded", schedule);
   window.addEventListener("load", schedule);
-  schedule();
+  function start() {
+    // The article also changes width without the window (the sidebar toggled on a wide screen).
+    var article = document.querySelector(".bd-article") || document.body;
+    if (window.ResizeObserver) new ResizeObserver(schedule).observe(article);
+    schedule();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
