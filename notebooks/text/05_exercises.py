@@ -66,8 +66,11 @@ passed = {}  # exercise number -> what its check returned: True (passed), False 
 # a ✔ it is a note, and when it explains a wrong number (an overflow) it is part of the diagnosis. A check runs
 # your function for at most 5 seconds in total; a loop that never ends is stopped, and the check says so. Each
 # check cell ends with the points it earns: 0.0 until the check passes.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How your notebook is graded
 #
-# **How your notebook is graded.** Only your five answer cells are run, top to bottom, in a fresh sandbox with
+# Only your five answer cells are run, top to bottom, in a fresh sandbox with
 # `np` (numpy) and nothing else of this notebook; the same checks then judge what your functions return, on
 # their cases and on a few random ones drawn for that grading run. So put everything a function needs (imports,
 # helpers) in an answer cell. `course_utils` is not available there: it holds the course's own solutions, and an
