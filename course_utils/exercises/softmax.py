@@ -97,11 +97,12 @@ def cases() -> list[Case]:
 
 def logits_case(z: np.ndarray) -> Case:
     """The case of logits ``z``, (K,) or (N, K), with softmax(z) as its answer."""
+    S = softmax(z)
     return Case(
         {"z": z},
-        {"S": softmax(z)},
+        {"S": S},
         about_logits(z),
-        {"K": z.shape[-1], "N": len(z) if z.ndim == 2 else 1, "S": softmax(z)},
+        {"K": z.shape[-1], "N": len(z) if z.ndim == 2 else 1, "S": S},
         large=bool(np.max(np.abs(z)) >= LARGE / 2),
     )
 
