@@ -116,10 +116,20 @@ def test_readme_teaching_times_match_the_slide_metadata():
     for path in teaching_notebooks():
         nb = json.loads(path.read_text(encoding="utf-8"))
         kinds = Counter(c.get("metadata", {}).get("slideshow", {}).get("slide_type") for c in nb["cells"])
-        row = re.search(rf"^\| {path.name[:2]} [^|]*\| (\d+) \+ (\d+) \| (\d+) \|", readme, re.MULTILINE)
+        row = re.search(
+            rf"^\| {path.name[:2]} [^|]*\| (\d+) \+ (\d+) \| (\d+) \| (–|\d+) \| (\d+) min",
+            readme,
+            re.MULTILINE,
+        )
         assert row, f"README has no teaching-time row for {path.name}"
+        slides, subslides, fragments, explorers, minutes = row.groups()
         counts = (kinds["slide"], kinds["subslide"], kinds["fragment"])
-        assert tuple(map(int, row.groups())) == counts, path.name
+        assert (int(slides), int(subslides), int(fragments)) == counts, path.name
+        # The stated rule: 1.5 min per slide or subslide, 0.5 per fragment, 5 per explorer,
+        # rounded to the nearest 5 minutes.
+        explorers = 0 if explorers == "–" else int(explorers)
+        estimate = 1.5 * (counts[0] + counts[1]) + 0.5 * counts[2] + 5 * explorers
+        assert int(minutes) == 5 * round(estimate / 5), (path.name, estimate)
 
 
 def test_what_students_are_pointed_at_is_the_student_edition_ci_publishes():
