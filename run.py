@@ -10,6 +10,7 @@
 
 Uses only the standard library, so it works with any Python 3.11 on the PATH.
 The virtual environment lives in .venv next to this file (override with COURSE_VENV).
+COURSE_TORCH=1 also installs requirements-torch.txt (torch, for the tests of torch answers).
 Installing is skipped when requirements.txt has not changed since the last install.
 """
 
@@ -65,15 +66,20 @@ def setup() -> None:
         print(f"creating virtual environment {VENV.name}", flush=True)
         venv.create(VENV, with_pip=True)
     stamp = VENV / ".installed"
-    inputs = ("requirements.txt", "pyproject.toml", "binder/overrides.json", "binder/install_settings.py")
+    inputs = ["requirements.txt", "pyproject.toml", "binder/overrides.json", "binder/install_settings.py"]
+    requirements = ["-r", "requirements.txt"]
+    if os.environ.get("COURSE_TORCH") == "1":  # also torch, for the tests of torch answers
+        inputs.append("requirements-torch.txt")
+        requirements += ["-r", "requirements-torch.txt"]
     want = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in inputs))
     if stamp.exists() and stamp.read_text() == want.hexdigest():
         return
-    pins = sum(1 for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line)
+    files = requirements[1::2]
+    pins = sum(1 for f in files for line in (ROOT / f).read_text().splitlines() if "==" in line)
     step(1, "upgrading pip")
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    step(2, f"installing requirements.txt: {pins} pinned packages (a few minutes the first time)")
-    run(PY, "-m", "pip", "install", "--progress-bar", "off", "-r", "requirements.txt")
+    step(2, f"installing {' and '.join(files)}: {pins} pinned packages (a few minutes the first time)")
+    run(PY, "-m", "pip", "install", "--progress-bar", "off", *requirements)
     step(3, "installing course_utils (editable)")
     run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
     step(4, "installing the JupyterLab settings (binder/overrides.json)")

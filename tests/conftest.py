@@ -5,7 +5,8 @@ Slow: every notebook cell run by nbval (a kernel per notebook), everything under
 (notebook mutation runs, slide export, ``jupyter labextension list``, the Binder build).
 
 The ``grading_sandbox`` fixture skips a test that autogrades when bubblewrap cannot run here, or
-fails it where ``COURSE_REQUIRE_SANDBOX=1`` (CI).
+fails it where ``COURSE_REQUIRE_SANDBOX=1`` (CI). The ``torch`` fixture skips a test of torch
+answers where torch is not installed, or fails it where ``COURSE_TORCH=1`` (CI installs it then).
 """
 
 from __future__ import annotations
@@ -37,3 +38,16 @@ def grading_sandbox() -> None:
     if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
         pytest.fail(f"COURSE_REQUIRE_SANDBOX=1 but the grading sandbox cannot run: {reason}")
     pytest.skip(f"the grading sandbox cannot run here: {reason}")
+
+
+@pytest.fixture(scope="session")
+def torch():
+    """The torch module; else skip (torch is not in the course's pins), or fail where COURSE_TORCH=1
+    (``run.py`` then installs requirements-torch.txt)."""
+    try:
+        import torch
+    except ImportError as err:
+        if os.environ.get("COURSE_TORCH") == "1":
+            pytest.fail(f"COURSE_TORCH=1 but torch cannot be imported: {err}")
+        pytest.skip("torch is not installed (COURSE_TORCH=1 python3 run.py test installs it)")
+    return torch

@@ -28,13 +28,6 @@ from course_utils.exercises.engine import Evaluation
 from course_utils.exercises.limits import TimeUp, run_limited
 from course_utils.losses import cross_entropy_grad
 
-try:
-    import torch
-except ImportError:  # torch is optional: its styles are skipped without it
-    torch = None
-
-needs_torch = pytest.mark.skipif(torch is None, reason="torch is not installed")
-
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
@@ -164,9 +157,8 @@ def test_a_pending_deprecation_warning_is_a_note_under_the_tick(capsys):
     assert "Note: your code warned (PendingDeprecationWarning" in out
 
 
-@needs_torch
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_torch_styles_pass(dtype, capsys):
+def test_torch_styles_pass(dtype, capsys, torch):
     dt = getattr(torch, dtype)
 
     def torch_softmax(z):

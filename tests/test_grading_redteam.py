@@ -16,6 +16,7 @@ within reach, and costs for honest students.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -681,3 +682,127 @@ def test_both_forms_of_the_bwrap_command_start_python_with_numpy_and_the_kit(roo
     out = subprocess.run(cmd[: cmd.index("--") + 1] + inner, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['_gradekit', 'course_utils']"
+
+
+# -- where the grading environment lives, who runs it, and torch answers ---------------------------
+
+CHECKS = [  # one graded cell per exercise, as the notebook's test cells call them
+    grade.Check(f"{function}_check", check, function, 2.0)
+    for check, function in (
+        ("check_softmax", "my_softmax"),
+        ("check_softmax_jacobian", "my_softmax_jacobian"),
+        ("check_cross_entropy_grad", "my_cross_entropy_grad"),
+        ("check_dense_backward", "my_dense_backward"),
+        ("check_mlp_backward", "my_mlp_backward"),
+    )
+]
+TORCH_SOLVED = {  # right answers written with torch: tensors in, tensors out
+    "softmax_answer": """
+import torch
+
+def my_softmax(z):
+    return torch.softmax(torch.as_tensor(z), dim=-1)
+""",
+    "softmax_jacobian_answer": """
+def my_softmax_jacobian(z):
+    S = torch.softmax(torch.as_tensor(z), dim=-1)
+    return torch.diag(S) - torch.outer(S, S)
+""",
+    "cross_entropy_grad_answer": """
+def my_cross_entropy_grad(z, Y):
+    z, Y = torch.as_tensor(z), torch.as_tensor(Y)
+    return (torch.softmax(z, dim=-1) - Y) / z.shape[0]
+""",
+    "dense_backward_answer": """
+def my_dense_backward(X, W, b, dout):
+    X, W, dout = torch.as_tensor(X), torch.as_tensor(W), torch.as_tensor(dout)
+    return dout @ W.T, X.T @ dout, dout.sum(dim=0)
+""",
+    "mlp_backward_answer": """
+def my_mlp_backward(params, X, A1, z, Y):
+    A1 = torch.as_tensor(A1)
+    dz = my_cross_entropy_grad(z, Y)
+    dA1, dW2, db2 = my_dense_backward(A1, params["W2"], params["b2"], dz)
+    _, dW1, db1 = my_dense_backward(X, params["W1"], params["b1"], dA1 * (1 - A1**2))
+    return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+""",
+}
+
+
+def _scores_of(answers: dict[str, str]) -> dict[str, float | None]:
+    verdicts, result = grade.grade(list(answers.items()), CHECKS)
+    return {k: v.score for k, v in verdicts.items()}, verdicts, result
+
+
+@needs_bwrap
+def test_torch_answers_score_full_marks_in_the_sandbox(torch):
+    """The notebook promises that a correct torch answer passes wherever torch is installed:
+    graded in the sandbox with its default limits (2 GB of memory, 32 processes)."""
+    scores, verdicts, result = _scores_of(TORCH_SOLVED)
+    assert scores == {c.grade_id: c.points for c in CHECKS}, (
+        "\n".join(v.text for v in verdicts.values()) + result.stderr
+    )
+
+
+@needs_bwrap
+def test_a_python_environment_inside_tmp_is_seen_by_the_sandbox(tmp_path, monkeypatch):
+    """A clone (and its .venv) under /tmp: the sandbox's fresh /tmp must not hide it."""
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    (site / "grading_probe_module.py").write_text("ANSWER = 42\n")
+    for path in (tmp_path, site, site / "grading_probe_module.py"):
+        path.chmod(0o755)
+    dirs, sites = sandbox._python_dirs(), sandbox._site_dirs()
+    monkeypatch.setattr(sandbox, "_python_dirs", lambda: [*dirs, site])
+    monkeypatch.setattr(sandbox, "_site_dirs", lambda: [*sites, str(site)])
+    cells = [("a", "import grading_probe_module\n\ndef f(x):\n    return x + grading_probe_module.ANSWER\n")]
+    task = {"name": "f", "function": "f", "inputs": [{"x": 0.0}], "time_limit": 5.0}
+    result = sandbox.run(cells, [task], hidden=[])
+    assert result.cells == [{"label": "a", "error": None}], result.stderr
+    assert wire.evaluation_from_data(result.outcomes["f"].evaluation, 5.0).calls[0].value == 42
+
+
+UNPRIVILEGED = """
+import json, sys
+from course_utils.grading import grade, sandbox
+sys.path.insert(0, sys.argv[1])
+from test_grading_redteam import CHECKS, SOLVED
+cmd = sandbox.command(3, sandbox.Limits(), [])
+scores = {}
+for name, answers in (("solved", SOLVED), ("blank", {})):
+    verdicts, result = grade.grade(list(answers.items()), CHECKS)
+    scores[name] = {k: v.score for k, v in verdicts.items()}
+print(json.dumps({"unshare_all": "--unshare-all" in cmd, "scores": scores, "stderr": result.stderr}))
+"""
+
+
+@needs_bwrap
+def test_grading_as_a_normal_user_uses_a_user_namespace_and_scores_the_same():
+    """An instructor who grades as a normal user: bwrap makes its own user namespace. Run as root
+    (CI), this test drops to ``nobody`` first, so the unprivileged path is what runs."""
+    import shutil
+    import tempfile
+
+    if os.geteuid() == 0:
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+    else:
+        prefix = []
+    work = Path(tempfile.mkdtemp(prefix="grader-"))  # pytest's tmp_path is closed to other users
+    work.chmod(0o777)
+    env = {"PATH": os.environ["PATH"], "HOME": str(work), "TMPDIR": str(work), "LANG": "C.UTF-8"}
+    try:
+        out = subprocess.run(
+            [*prefix, sys.executable, "-c", UNPRIVILEGED, str(Path(__file__).parent)],
+            capture_output=True,
+            text=True,
+            cwd=work,
+            env=env,
+            timeout=300,
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["unshare_all"] is True
+    assert report["scores"]["solved"] == {c.grade_id: c.points for c in CHECKS}, report["stderr"]
+    assert report["scores"]["blank"] == {c.grade_id: 0.0 for c in CHECKS}

@@ -137,9 +137,9 @@ class SandboxedChecks(NbGraderPreprocessor):
     grading by hand. Refuses to grade (:class:`SandboxUnavailable`) when the sandbox cannot run.
     The limits of :class:`~.sandbox.Limits` that an instructor may need to change are traits."""
 
-    memory_mb = Integer(2048, help="Address space of a submission's sandbox, MB (torch needs more)").tag(
-        config=True
-    )
+    memory_mb = Integer(
+        2048, help="Address space of a submission's sandbox, MB (torch 2.13 answers need about 768)"
+    ).tag(config=True)
     cpu_seconds = Integer(60, help="CPU time of a submission's sandbox, all checks together").tag(config=True)
     task_slack_seconds = Integer(
         10, help="Seconds beyond a check's own time limit before its sandbox is killed"

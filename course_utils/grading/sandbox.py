@@ -71,7 +71,7 @@ class Limits:
     wall-clock deadlines kept by the grader (a check's own time limit is enforced inside as well)."""
 
     cpu_seconds: int = 60  # for all the answer cells and checks of one submission together
-    memory_bytes: int = 2 * 2**30  # address space (torch needs more: raise this where it is installed)
+    memory_bytes: int = 2 * 2**30  # address space (importing torch 2.13 takes 512-768 MB of it)
     processes: int = 32  # processes and threads of the sandbox's user
     file_bytes: int = 16 * 2**20  # largest file the student's code may write (in its tmpfs)
     open_files: int = 256
@@ -176,7 +176,11 @@ def command(fd: int, limits: Limits, hidden: list[Path], root: bool | None = Non
             bound.append(top)
     if Path("/etc/ld.so.cache").exists():
         args += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    made: set[Path] = set()
+    # The empty /tmp and HOME first, so that a Python environment inside /tmp (a clone there) is
+    # bound on top of the fresh /tmp rather than hidden under it.
+    args += ["--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp"]
+    args += ["--size", str(limits.tmpfs_bytes), "--tmpfs", HOME]
+    made: set[Path] = {Path("/tmp"), Path(HOME)}
     for folder in _python_dirs():
         if not any(folder.is_relative_to(b) for b in bound):
             for parent in reversed(folder.parents[:-1]):  # bwrap would make them 0700 when run as root
@@ -189,9 +193,7 @@ def command(fd: int, limits: Limits, hidden: list[Path], root: bool | None = Non
         folder = folder.resolve()
         if any(folder.is_relative_to(b) for b in bound):
             args += ["--tmpfs", str(folder)]
-    args += ["--ro-bind", str(Kit.path()), "/kit", "--proc", "/proc", "--dev", "/dev"]
-    args += ["--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp"]
-    args += ["--size", str(limits.tmpfs_bytes), "--tmpfs", HOME, "--chdir", HOME]
+    args += ["--ro-bind", str(Kit.path()), "/kit", "--proc", "/proc", "--dev", "/dev", "--chdir", HOME]
     env = {
         "HOME": HOME,
         "PATH": "/usr/bin:/bin",
