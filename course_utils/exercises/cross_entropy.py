@@ -12,8 +12,8 @@ from ..softmax import softmax
 from .attempts import Attempt, single_output
 from .cases import LARGE, SEED, Case
 from .engine import TIME_LIMIT, Checker
-from .mistakes import Mistake, clipped, constant_factor, no_max_shift, returned_a_number
-from .softmax import about_logits, gives, logits_covered
+from .logits import about_logits, logits_covered
+from .mistakes import Mistake, clipped, constant_factor, gives, no_max_shift, returned_a_number
 
 
 def batch_case(z: np.ndarray, labels, about: str | None = None, key: str = "") -> Case:

@@ -19,8 +19,8 @@ from .engine import (
     no_max_shift,
     single_output,
 )
+from .logits import about_logits, logits_cases, logits_covered
 from .mistakes import EPSILONS
-from .softmax import about_logits, logits_cases, logits_covered
 
 
 def cases() -> list[Case]:
