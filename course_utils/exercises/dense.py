@@ -13,10 +13,13 @@ from .engine import (
     Attempt,
     Case,
     Checker,
+    Exercise,
     Mistake,
     as_array,
     constant_factor,
     facts_covered,
+    fresh_sizes,
+    register,
 )
 
 OUTPUTS = ("dX", "dW", "db")
@@ -230,3 +233,22 @@ def check_dense_backward(
     ``time_limit``: seconds of ``fn``'s running time for all cases together (None: no limit).
     """
     return CHECKER.check(fn, time_limit)
+
+
+def fresh_cases(rng: np.random.Generator) -> list[Case]:
+    """The grader's fresh case: one dense layer of random sizes and numbers, drawn from ``rng``."""
+    M, N, D, _, _ = fresh_sizes(rng)
+    return [
+        dense_case(
+            rng.normal(size=(N, D)),
+            rng.normal(size=(D, M)),
+            rng.normal(size=M),
+            rng.normal(size=(N, M)),
+            f"a batch of N = {N}, D = {D}, M = {M}",
+        )
+    ]
+
+
+register(
+    Exercise(4, check_dense_backward, "my_dense_backward", points=2, checker=CHECKER, fresh_cases=fresh_cases)
+)

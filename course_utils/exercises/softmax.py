@@ -10,7 +10,7 @@ import numpy as np
 from ..softmax import log_softmax, softmax
 from .attempts import Attempt, single_output
 from .cases import LARGE, SEED, Case
-from .engine import TIME_LIMIT, Checker
+from .engine import TIME_LIMIT, Checker, Exercise, fresh_sizes, register
 from .logits import about_logits, logits_cases, logits_covered
 from .mistakes import Mistake, clipped, gives, no_max_shift, returned_a_number
 
@@ -244,3 +244,13 @@ def check_softmax(
     ``fn``'s own running time for all cases together (None: no limit).
     """
     return CHECKER.check(fn, time_limit)
+
+
+def fresh_cases(rng: np.random.Generator) -> list[Case]:
+    """The grader's fresh cases: one sample, a batch and a batch of large logits, drawn from ``rng``."""
+    K, N, _, _, large = fresh_sizes(rng)
+    zs = [rng.normal(scale=3.0, size=K), rng.normal(scale=3.0, size=(N, K)), large]
+    return [logits_case(z) for z in zs]
+
+
+register(Exercise(1, check_softmax, "my_softmax", points=2, checker=CHECKER, fresh_cases=fresh_cases))
