@@ -7,6 +7,7 @@ makes sure every Mistake in the checkers' lists has such a wrong implementation 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 
 from course_utils import cross_entropy_grad, numerical_gradient, softmax, softmax_jacobian
 from course_utils.exercises import (
+    EXERCISES,
     check_cross_entropy_grad,
     check_dense_backward,
     check_mlp_backward,
@@ -28,7 +30,7 @@ from course_utils.exercises import dense as ex_dense
 from course_utils.exercises import jacobian as ex_jac
 from course_utils.exercises import mlp as ex_mlp
 from course_utils.exercises import softmax as ex_softmax
-from course_utils.exercises.engine import Mistake
+from course_utils.exercises.engine import Mistake, by_task, register
 
 # -- student-style implementations, right and wrong ---------------------------------------------
 
@@ -369,16 +371,19 @@ MLP_WRONG = [
     ),
 ]
 
+WRONG = {  # task -> its wrong implementations: (mistake's name, function, words the diagnosis has)
+    "softmax": SOFTMAX_WRONG,
+    "softmax_jacobian": JACOBIAN_WRONG,
+    "cross_entropy_grad": CE_WRONG,
+    "dense_backward": DENSE_WRONG,
+    "mlp_backward": MLP_WRONG,
+}
+
+# task -> (its check, its wrong implementations, the mistakes its checker knows), for every exercise
+# registered: one with no wrong implementations here fails the coverage test below
 CHECKERS = {
-    "softmax": (check_softmax, SOFTMAX_WRONG, ex_softmax.SHAPE_MISTAKES + ex_softmax.VALUE_MISTAKES),
-    "softmax_jacobian": (
-        check_softmax_jacobian,
-        JACOBIAN_WRONG,
-        ex_jac.SHAPE_MISTAKES + ex_jac.VALUE_MISTAKES,
-    ),
-    "cross_entropy_grad": (check_cross_entropy_grad, CE_WRONG, ex_ce.SHAPE_MISTAKES + ex_ce.VALUE_MISTAKES),
-    "dense_backward": (check_dense_backward, DENSE_WRONG, ex_dense.SHAPE_MISTAKES + ex_dense.VALUE_MISTAKES),
-    "mlp_backward": (check_mlp_backward, MLP_WRONG, ex_mlp.SHAPE_MISTAKES + ex_mlp.VALUE_MISTAKES),
+    e.task: (e.check, WRONG.get(e.task, []), e.checker.shape_mistakes + e.checker.value_mistakes)
+    for e in EXERCISES.values()
 }
 
 WRONG_CASES = [
@@ -421,6 +426,33 @@ def test_each_mistake_is_diagnosed(task, name, fn, text, capsys):
 def test_every_known_mistake_has_a_wrong_implementation_in_these_tests(task):
     _, wrong, mistakes = CHECKERS[task]
     assert {m.name for m in mistakes} == {name for name, _, _ in wrong}
+
+
+def test_the_wrong_implementations_here_are_for_registered_exercises():
+    assert set(WRONG) == set(CHECKERS)
+
+
+def test_the_registry_lists_each_exercise_once_under_its_notebook_number():
+    import course_utils.exercises as package
+
+    assert list(EXERCISES) == list(range(1, len(EXERCISES) + 1))
+    assert (
+        len({e.task for e in EXERCISES.values()})
+        == len({e.function for e in EXERCISES.values()})
+        == len(EXERCISES)
+    )
+    for exercise in EXERCISES.values():
+        assert getattr(package, exercise.name) is exercise.check and exercise.name in package.__all__
+        assert exercise.name == f"check_{exercise.task}" and exercise.points > 0
+        assert all(by_task(task).number < exercise.number for task in exercise.helpers)
+
+
+def test_a_second_exercise_under_a_taken_number_is_refused():
+    taken = EXERCISES[1]
+    other = dataclasses.replace(taken, check=check_softmax_jacobian, checker=ex_jac.CHECKER)
+    with pytest.raises(ValueError, match="exercise 1 is 'softmax' already"):
+        register(other)
+    assert EXERCISES[1] is taken
 
 
 def test_the_typical_mistakes_are_all_covered():
@@ -819,19 +851,19 @@ def _answer_cells(nb) -> list:
 def test_student_notebook_ships_stubs_and_checks_that_say_not_implemented_yet():
     nb = nbformat.read(STUDENT_NB, as_version=4)
     stubs = _answer_cells(nb)
-    assert len(stubs) == 5
+    assert len(stubs) == len(EXERCISES)
     assert all("raise NotImplementedError()" in c.source for c in stubs)
     checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("passed[")]
-    assert len(checks) == 5
+    assert len(checks) == len(EXERCISES)
     for cell in checks:
         text = "".join(o.get("text", "") for o in cell.outputs)
         assert "not implemented yet" in text and text.startswith("… "), cell.source
         assert cell.outputs[-1]["data"]["text/plain"] == "0.0"  # the points nbgrader would record
     hints = [c for c in nb.cells if c.cell_type == "markdown" and "<summary><b>Hint</b>" in c.source]
-    assert len(hints) == 5
+    assert len(hints) == len(EXERCISES)
     assert all(c.metadata["slideshow"]["slide_type"] == "fragment" for c in hints)
     summary_cell = next(c for c in nb.cells if c.source == "print(summary(passed))")
-    assert summary_cell.outputs[0]["text"].count("not attempted") == 5
+    assert summary_cell.outputs[0]["text"].count("not attempted") == len(EXERCISES)
 
 
 def test_student_notebook_does_not_list_the_checks_known_mistakes():
@@ -855,9 +887,9 @@ def test_every_solution_in_the_source_passes_its_check(capsys):
     for cell in nbformat.read(SOURCE_NB, as_version=4).cells:
         if cell.cell_type == "code":
             exec(compile(cell.source, str(SOURCE_NB), "exec"), namespace)
-    assert namespace["passed"] == {1: True, 2: True, 3: True, 4: True, 5: True}
+    assert namespace["passed"] == dict.fromkeys(EXERCISES, True)
     out = _flat(capsys.readouterr().out)
-    assert out.count("✔") == 5 + 5  # five checks, and the closing summary lines
+    assert out.count("✔") == 2 * len(EXERCISES)  # each check, and its line of the closing summary
     assert "float32" not in out and "Note:" not in out  # float64 solutions, judged as float64, no warnings
 
 
@@ -877,7 +909,7 @@ def test_hints_come_in_two_steps_and_stop_short_of_the_answer(path):
         pytest.skip("this edition has no instructor's source notebook")
     nb = nbformat.read(path, as_version=4)
     hints = [c.source for c in nb.cells if c.cell_type == "markdown" and "<summary><b>Hint</b>" in c.source]
-    assert len(hints) == 5
+    assert len(hints) == len(EXERCISES)
     for text in hints:
         assert "<b>Hint</b> 1 · the idea" in text and "<b>Hint</b> 2 · setting it up" in text
         assert text.index("Hint</b> 1") < text.index("Hint</b> 2")
@@ -891,13 +923,15 @@ def test_hints_come_in_two_steps_and_stop_short_of_the_answer(path):
 def test_the_source_is_an_nbgrader_assignment():
     nb = nbformat.read(SOURCE_NB, as_version=4)
     answers = _answer_cells(nb)
-    assert [c.metadata.nbgrader.grade_id for c in answers] == [
-        f"{name}_answer"
-        for name in ("softmax", "softmax_jacobian", "cross_entropy_grad", "dense_backward", "mlp_backward")
-    ]
-    for cell in answers:
+    assert [c.metadata.nbgrader.grade_id for c in answers] == [f"{e.task}_answer" for e in EXERCISES.values()]
+    for cell, exercise in zip(answers, EXERCISES.values(), strict=True):
         assert cell.source.count("### BEGIN SOLUTION") == cell.source.count("### END SOLUTION") == 1
+        assert cell.source.startswith(f"def {exercise.function}("), cell.source
     graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    assert len(graded) == 5 and sum(c.metadata.nbgrader.points for c in graded) == 10
-    for cell in graded:
+    assert [c.metadata.nbgrader.grade_id for c in graded] == [f"{e.task}_check" for e in EXERCISES.values()]
+    for cell, (n, exercise) in zip(graded, EXERCISES.items(), strict=True):
         assert cell.metadata.nbgrader.locked and "### BEGIN HIDDEN TESTS" in cell.source
+        assert cell.source.startswith(f"passed[{n}] = {exercise.name}({exercise.function})"), cell.source
+        assert cell.metadata.nbgrader.points == exercise.points, cell.metadata.nbgrader.grade_id
+        assert cell.source.rstrip().endswith(f"points(passed[{n}], out_of={exercise.points})"), cell.source
+    assert sum(c.metadata.nbgrader.points for c in graded) == sum(e.points for e in EXERCISES.values())

@@ -19,6 +19,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_utils import exercises
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILDER_PATH = ROOT / "notebooks" / "source" / "build_student_notebook.py"
 ASSIGNMENT = "05_exercises"
@@ -28,6 +30,9 @@ if not BUILDER_PATH.exists():  # the answers (notebooks/source/) are withheld fr
     pytest.skip(
         "notebooks/source/ withheld from this copy (see README, 'For instructors')", allow_module_level=True
     )
+
+EXERCISES = exercises.EXERCISES
+TOTAL = sum(e.points for e in EXERCISES.values())  # the assignment's points, what a correct submission earns
 
 spec = importlib.util.spec_from_file_location("build_student_notebook", BUILDER_PATH)
 builder = importlib.util.module_from_spec(spec)
@@ -160,7 +165,7 @@ def test_the_release_has_no_solution_code_and_no_hidden_test(course: Path):
     for line in solution_lines:
         assert line not in released_code, f"solution code in the release: {line!r}"
     stubs = [c for c in _released(course).cells if c.metadata.get("nbgrader", {}).get("solution")]
-    assert len(stubs) == 5 and all("raise NotImplementedError()" in c.source for c in stubs)
+    assert len(stubs) == len(EXERCISES) and all("raise NotImplementedError()" in c.source for c in stubs)
 
 
 def test_the_release_is_the_committed_student_notebook(course: Path):
@@ -171,18 +176,12 @@ def test_the_release_is_the_committed_student_notebook(course: Path):
     )
 
 
-def test_graded_cells_are_locked_and_worth_two_points_each(course: Path):
+def test_graded_cells_are_locked_and_worth_their_exercises_points(course: Path):
     graded = [c for c in _released(course).cells if c.metadata.get("nbgrader", {}).get("grade")]
-    assert [c.metadata.nbgrader.grade_id for c in graded] == [
-        "softmax_check",
-        "softmax_jacobian_check",
-        "cross_entropy_grad_check",
-        "dense_backward_check",
-        "mlp_backward_check",
-    ]
-    for cell in graded:
-        assert cell.metadata.nbgrader.locked and cell.metadata.nbgrader.points == 2
-        assert "check_" in cell.source and cell.source.rstrip().endswith("out_of=2)")
+    assert [c.metadata.nbgrader.grade_id for c in graded] == [f"{e.task}_check" for e in EXERCISES.values()]
+    for cell, exercise in zip(graded, EXERCISES.values(), strict=True):
+        assert cell.metadata.nbgrader.locked and cell.metadata.nbgrader.points == exercise.points
+        assert exercise.name in cell.source and cell.source.rstrip().endswith(f"out_of={exercise.points})")
 
 
 def _scores(course: Path) -> dict[str, float]:
@@ -193,7 +192,8 @@ def _scores(course: Path) -> dict[str, float]:
 
 
 def test_autograde_scores_blank_correct_and_mistakes(course: Path):
-    assert _scores(course) == {"blank": 0.0, "correct": 10.0, "mistakes": 2.0}
+    dense = exercises.engine.by_task("dense_backward")  # the one exercise the mistakes get right
+    assert _scores(course) == {"blank": 0.0, "correct": TOTAL, "mistakes": dense.points}
 
 
 def test_feedback_carries_the_diagnoses(course: Path):
@@ -201,9 +201,9 @@ def test_feedback_carries_the_diagnoses(course: Path):
     for diagnosis in DIAGNOSES:
         assert diagnosis in feedback, diagnosis
     blank = (course / "feedback" / "blank" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
-    assert blank.count("not implemented yet. Replace") == 5
+    assert blank.count("not implemented yet. Replace") == len(EXERCISES)
     correct = (course / "feedback" / "correct" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
-    assert correct.count("correct on all") == 5 and "float32" in correct
+    assert correct.count("correct on all") == len(EXERCISES) and "float32" in correct
 
 
 def test_a_redefined_checker_earns_nothing(course: Path):

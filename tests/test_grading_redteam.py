@@ -28,6 +28,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_utils.exercises import EXERCISES
 from course_utils.grading import grade, preprocessors, sandbox, wire
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +43,8 @@ SKIP = (
 )  # nbgrader's output  # in the command line of every process an attack leaves behind
 
 needs_bwrap = pytest.mark.usefixtures("grading_sandbox")  # skip, or fail in CI, without bubblewrap
+TOTAL = sum(e.points for e in EXERCISES.values())  # every check passed
+BUT_SOFTMAX = TOTAL - EXERCISES[1].points  # every check but exercise 1's
 
 SOLVED = {  # right answers (numpy, one style of the many that pass)
     "softmax_answer": """
@@ -90,23 +93,10 @@ class Always(dict):
 
 passed = Always()
 """
-FAKE_CHECKS = """
-def check_softmax(fn, **kw):
-    return True
-check_softmax.__module__ = "course_utils.exercises.softmax"
-def check_softmax_jacobian(fn, **kw):
-    return True
-check_softmax_jacobian.__module__ = "course_utils.exercises.jacobian"
-def check_cross_entropy_grad(fn, **kw):
-    return True
-check_cross_entropy_grad.__module__ = "course_utils.exercises.cross_entropy"
-def check_dense_backward(fn, **kw):
-    return True
-check_dense_backward.__module__ = "course_utils.exercises.dense"
-def check_mlp_backward(fn, **kw):
-    return True
-check_mlp_backward.__module__ = "course_utils.exercises.mlp"
-"""
+FAKE_CHECKS = "".join(  # every check replaced by one that passes, and claims the real one's module
+    f"\ndef {e.name}(fn, **kw):\n    return True\n{e.name}.__module__ = {e.check.__module__!r}"
+    for e in EXERCISES.values()
+)
 PATCH_CHECKERS = """
 import sys
 np.allclose = lambda *a, **k: True
@@ -288,28 +278,28 @@ def attacks(course: Path, victim: Path) -> dict[str, tuple[dict[str, str], float
         # -- the instructor's data, other students, processes, output
         "a12_instructor_files": (with_first(INSTRUCTOR_FILES.format(**paths)), 0),
         "a13_processes_left_behind": (with_first(PROCESSES_LEFT_BEHIND.format(**paths)), 0),
-        "a14_fifty_megabytes_of_output": (with_first(FIFTY_MEGABYTES, SOLVED), 10),
+        "a14_fifty_megabytes_of_output": (with_first(FIFTY_MEGABYTES, SOLVED), TOTAL),
         "a15_duplicated_check_cell": (SOLVED, None),  # the copy is added by the fixture: fails alone
         "a15b_damaged_metadata": (SOLVED, None),  # an answer cell's nbgrader metadata emptied: fails alone
         # softmax 0; the other answers do not call my_softmax, and a fresh sandbox runs them
-        "a16_crash_then_right": ({**SOLVED, "softmax_answer": CRASH}, 8),
-        "a17_ignores_the_time_limit": ({**SOLVED, "softmax_answer": IGNORES_THE_TIME_LIMIT}, 8),
+        "a16_crash_then_right": ({**SOLVED, "softmax_answer": CRASH}, BUT_SOFTMAX),
+        "a17_ignores_the_time_limit": ({**SOLVED, "softmax_answer": IGNORES_THE_TIME_LIMIT}, BUT_SOFTMAX),
         # the sandbox's own code rewritten to report no case at all; the seeded cases' answers looked up
         "a18_forged_reply": (with_first(FORGED_REPLY), 0),
         "a19_lookup_table": ({"softmax_answer": LOOKUP_TABLE.format(table=_softmax_table())}, 0),
         # -- honest students
-        "h01_prints_to_stderr": ({k: v.replace("):\n", DEBUG_PRINT, 1) for k, v in SOLVED.items()}, 10),
+        "h01_prints_to_stderr": ({k: v.replace("):\n", DEBUG_PRINT, 1) for k, v in SOLVED.items()}, TOTAL),
         "h02_renamed_function": (
             {**SOLVED, "softmax_answer": SOLVED["softmax_answer"].replace("my_softmax", "softmax_mine")},
-            8,
+            BUT_SOFTMAX,
         ),
         # a helper in a cell of its own (added by the fixture): only the answer cells run
         "h03_helper_outside_the_answers": (
             {**SOLVED, "softmax_answer": "def my_softmax(z):\n    return stable_softmax(z)"},
-            8,
+            BUT_SOFTMAX,
         ),
         "zz_blank_after_the_attacks": ({}, 0),
-        "zz_right_after_the_attacks": (SOLVED, 10),
+        "zz_right_after_the_attacks": (SOLVED, TOTAL),
     }
 
 
@@ -374,8 +364,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory, grading_sandbox):
     (fake / "__init__.py").write_text("")
     (fake / "exercises" / "__init__.py").write_text(
         "def _ok(*a, **k):\n    return True\n\n"
-        "check_softmax = check_softmax_jacobian = check_cross_entropy_grad = _ok\n"
-        "check_dense_backward = check_mlp_backward = _ok\n\n"
+        + " = ".join(e.name for e in EXERCISES.values())
+        + " = _ok\n\n"
         "def points(passed, out_of):\n    return float(out_of)\n\n"
         "def summary(passed):\n    return ''\n"
     )
@@ -511,7 +501,7 @@ def test_feedback_names_the_reason_for_zero(graded):
     assert "no function named my_softmax" in renamed and "softmax_mine" in renamed
     assert "took more than 5 s" in feedback("a17_ignores_the_time_limit")
     assert "exited (code 3)" in feedback("a16_crash_then_right")
-    assert feedback("zz_right_after_the_attacks").count("correct on all") == 5
+    assert feedback("zz_right_after_the_attacks").count("correct on all") == len(EXERCISES)
     assert "stable_softmax is defined in a cell outside the answer cells" in feedback(
         "h03_helper_outside_the_answers"
     )

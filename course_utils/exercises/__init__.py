@@ -9,30 +9,27 @@ mistake with the smallest wrong case in full, expected beside received, and retu
 False (wrong) or None (not attempted yet). Answers computed in float32 (numpy or torch) are
 compared at float32's precision. Nothing the student's code does escapes a checker.
 
-``engine`` holds the machinery (cases, attempts, mistakes, the run), ``report`` the printing, and
-one module per exercise its cases and known mistakes: ``softmax``, ``jacobian``,
-``cross_entropy``, ``dense``, ``mlp``.
+``engine`` holds the machinery (cases, attempts, mistakes, the run) and the registry of
+exercises, ``report`` the printing, ``logits`` what the exercises on logits share, and one module
+per exercise its cases and known mistakes: ``softmax``, ``jacobian``, ``cross_entropy``, ``dense``,
+``mlp``. Each of those registers its exercise when it is imported (``engine.register``); this
+package imports every module in its folder, so :data:`EXERCISES` (number -> :class:`Exercise`)
+lists them all, and the ``check_*`` names below are read from it.
 """
 
 from __future__ import annotations
 
-from .cross_entropy import check_cross_entropy_grad
-from .dense import check_dense_backward
-from .jacobian import check_softmax_jacobian
-from .mlp import check_mlp_backward
-from .softmax import check_softmax
+import importlib
+import pkgutil
 
-__all__ = [
-    "check_softmax",
-    "check_softmax_jacobian",
-    "check_cross_entropy_grad",
-    "check_dense_backward",
-    "check_mlp_backward",
-    "summary",
-    "points",
-]
+from .engine import EXERCISES, Exercise
 
-NAMES = {1: "softmax", 2: "softmax_jacobian", 3: "cross_entropy_grad", 4: "dense_backward", 5: "mlp_backward"}
+for _module in pkgutil.iter_modules(__path__):  # an exercise's module registers it when imported
+    importlib.import_module(f"{__name__}.{_module.name}")
+
+globals().update({exercise.name: exercise.check for exercise in EXERCISES.values()})  # check_softmax, ...
+
+__all__ = [*(exercise.name for exercise in EXERCISES.values()), "summary", "points", "EXERCISES", "Exercise"]
 
 
 def summary(passed: dict[int, bool | None]) -> str:
@@ -47,10 +44,10 @@ def summary(passed: dict[int, bool | None]) -> str:
         )
     word = {True: "✔ passed", False: "✘ failed", None: "… not attempted"}
     lines = []
-    for n, name in NAMES.items():
-        lines.append(f"{n} {name:<20} {word.get(passed.get(n), '✘ failed')}")
-    done = sum(passed.get(n) is True for n in NAMES)
-    return "\n".join([f"{done} of {len(NAMES)} exercises pass."] + lines)
+    for n, exercise in EXERCISES.items():
+        lines.append(f"{n} {exercise.task:<20} {word.get(passed.get(n), '✘ failed')}")
+    done = sum(passed.get(n) is True for n in EXERCISES)
+    return "\n".join([f"{done} of {len(EXERCISES)} exercises pass."] + lines)
 
 
 def points(passed: bool | None, out_of: float) -> float:

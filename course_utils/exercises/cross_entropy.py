@@ -11,9 +11,9 @@ from ..losses import cross_entropy_grad, one_hot
 from ..softmax import softmax
 from .attempts import Attempt, single_output
 from .cases import LARGE, SEED, Case
-from .engine import TIME_LIMIT, Checker
-from .mistakes import Mistake, clipped, constant_factor, no_max_shift, returned_a_number
-from .softmax import about_logits, gives, logits_covered
+from .engine import TIME_LIMIT, Checker, Exercise, fresh_sizes, register
+from .logits import about_logits, logits_covered
+from .mistakes import Mistake, clipped, constant_factor, gives, no_max_shift, returned_a_number
 
 
 def batch_case(z: np.ndarray, labels, about: str | None = None, key: str = "") -> Case:
@@ -246,3 +246,21 @@ def check_cross_entropy_grad(
     ``time_limit``: seconds of ``fn``'s running time for all cases together (None: no limit).
     """
     return CHECKER.check(fn, time_limit)
+
+
+def fresh_cases(rng: np.random.Generator) -> list[Case]:
+    """The grader's fresh cases: a batch, and a batch of large logits, with labels drawn from ``rng``."""
+    K, N, _, _, large = fresh_sizes(rng)
+    return [batch_case(z, rng.integers(0, K, size=N)) for z in (rng.normal(scale=3.0, size=(N, K)), large)]
+
+
+register(
+    Exercise(
+        3,
+        check_cross_entropy_grad,
+        "my_cross_entropy_grad",
+        points=2,
+        checker=CHECKER,
+        fresh_cases=fresh_cases,
+    )
+)

@@ -13,10 +13,13 @@ from .engine import (
     Attempt,
     Case,
     Checker,
+    Exercise,
     Mistake,
     as_array,
     constant_factor,
     facts_covered,
+    fresh_sizes,
+    register,
 )
 
 OUTPUTS = ("dX", "dW", "db")
@@ -68,16 +71,19 @@ def cases() -> list[Case]:
     rng = np.random.default_rng(SEED + 3)
     for _ in range(12):
         N, D, M = (int(n) for n in rng.integers(1, 7, size=3))
-        cases.append(
-            dense_case(
-                rng.normal(size=(N, D)),
-                rng.normal(size=(D, M)),
-                rng.normal(size=M),
-                rng.normal(size=(N, M)),
-                f"a batch of N = {N}, D = {D}, M = {M}",
-            )
-        )
+        cases.append(random_dense_case(rng, N, D, M))
     return cases
+
+
+def random_dense_case(rng: np.random.Generator, N: int, D: int, M: int) -> Case:
+    """A case of N samples, D inputs and M outputs with X, W, b and dout drawn from ``rng``."""
+    return dense_case(
+        rng.normal(size=(N, D)),
+        rng.normal(size=(D, M)),
+        rng.normal(size=M),
+        rng.normal(size=(N, M)),
+        f"a batch of N = {N}, D = {D}, M = {M}",
+    )
 
 
 def unpack(value, case: Case):
@@ -230,3 +236,14 @@ def check_dense_backward(
     ``time_limit``: seconds of ``fn``'s running time for all cases together (None: no limit).
     """
     return CHECKER.check(fn, time_limit)
+
+
+def fresh_cases(rng: np.random.Generator) -> list[Case]:
+    """The grader's fresh case: one dense layer of random sizes and numbers, drawn from ``rng``."""
+    M, N, D, _, _ = fresh_sizes(rng)
+    return [random_dense_case(rng, N, D, M)]
+
+
+register(
+    Exercise(4, check_dense_backward, "my_dense_backward", points=2, checker=CHECKER, fresh_cases=fresh_cases)
+)

@@ -19,6 +19,12 @@ ordinary input is named as such, or the smallest wrong case is shown with where 
 Checkers return True (every case right), False (something is wrong) or None (not attempted:
 the function raises NotImplementedError). Nothing the student's function does, returns or
 raises escapes a checker, except KeyboardInterrupt (the student's own request to stop).
+
+Each exercise's module registers its exercise once (:func:`register`, an :class:`Exercise`: its
+number, its check, the function the student writes, its points, its checker and the grader's fresh
+cases). :data:`EXERCISES` is that registry, and everything that lists the exercises reads it: the
+package's ``check_*`` names, :func:`~course_utils.exercises.summary`, the grader
+(``course_utils.grading``) and the tests.
 """
 
 from __future__ import annotations
@@ -55,12 +61,14 @@ from .mistakes import (
 )
 
 __all__ = [
+    "EXERCISES",
     "LARGE",
     "SEED",
     "Attempt",
     "Case",
     "Checker",
     "Evaluation",
+    "Exercise",
     "TIME_LIMIT",
     "Mistake",
     "as_array",
@@ -72,6 +80,9 @@ __all__ = [
     "returned_a_number",
     "off_by_factor",
     "quiet",
+    "register",
+    "by_task",
+    "fresh_sizes",
     "single_output",
     "span",
     "tolerance",
@@ -497,3 +508,90 @@ def _applies(mistake: Mistake, attempt: Attempt) -> bool:
         return bool(mistake.applies(attempt))
     except Exception:  # noqa: BLE001  a predicate that can't judge this answer doesn't apply
         return False
+
+
+# -- the registry: every exercise of notebook 05, registered once by its own module ---------------
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of notebook 05, as its module registers it with :func:`register`.
+
+    ``number``: its number in the notebook (``passed[number]``); ``check``: the function the
+    notebook calls, named ``check_<task>``; ``function``: the name of the function the student
+    writes (``my_softmax``); ``points``: what its graded cell is worth; ``checker``: its
+    :class:`Checker`; ``fresh_cases(rng)``: a few random cases the grader adds to the seeded ones
+    (no one can know them before grading). ``helpers``: the tasks of earlier exercises whose
+    functions the student's answer calls (exercise 5 calls those of 3 and 4), and
+    ``checker_for(verdicts)``: the checker when it is known whether each of those functions
+    passes its own check (student's function name -> True/False); None: ``checker`` always.
+    """
+
+    number: int
+    check: Callable[..., bool | None]
+    function: str
+    points: float
+    checker: Checker
+    fresh_cases: Callable[[np.random.Generator], list[Case]]
+    helpers: tuple[str, ...] = ()
+    checker_for: Callable[[dict[str, bool]], Checker] | None = None
+
+    @property
+    def task(self) -> str:
+        """The exercise's name in the feedback and in the notebook's cell ids: "softmax"."""
+        return self.checker.task
+
+    @property
+    def name(self) -> str:
+        """The check's name, as the notebook imports and calls it: "check_softmax"."""
+        return self.check.__name__
+
+    def make_cases(self) -> list[Case]:
+        """The check's seeded cases with their expected values (the same on every machine)."""
+        return self.checker.make_cases()
+
+    def judge(
+        self, cases: list[Case], evaluation: Evaluation, helpers: dict[str, bool] | None = None
+    ) -> tuple[bool | None, str]:
+        """:meth:`Checker.judge` by the checker that fits ``helpers``, the verdicts of the
+        student's functions of earlier exercises that this answer calls (empty: none)."""
+        checker = self.checker_for(helpers or {}) if self.checker_for else self.checker
+        return checker.judge(cases, evaluation)
+
+
+EXERCISES: dict[int, Exercise] = {}  # number -> exercise, in the notebook's order; see register
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Add ``exercise`` to :data:`EXERCISES` (an exercise's module calls this once, when imported).
+
+    Its check must be called ``check_<task>``, and its number must be its own: two exercises with
+    one number is a mistake in the package, raised at once.
+    """
+    if exercise.name != f"check_{exercise.task}":
+        raise ValueError(f"the check of task {exercise.task!r} must be named check_{exercise.task}")
+    taken = EXERCISES.get(exercise.number)
+    if taken is not None and taken.task != exercise.task:
+        raise ValueError(f"exercise {exercise.number} is {taken.task!r} already, not {exercise.task!r}")
+    EXERCISES[exercise.number] = exercise
+    ordered = sorted(EXERCISES.items())
+    EXERCISES.clear()
+    EXERCISES.update(ordered)
+    return exercise
+
+
+def by_task(task: str) -> Exercise:
+    """The registered exercise named ``task`` ("dense_backward")."""
+    for exercise in EXERCISES.values():
+        if exercise.task == task:
+            return exercise
+    raise KeyError(f"no exercise {task!r} is registered")
+
+
+def fresh_sizes(rng: np.random.Generator) -> tuple[int, int, int, int, np.ndarray]:
+    """What every exercise's fresh cases draw first from the grader's ``rng``: the sizes K (classes,
+    3 to 8), N (samples, 2 to 5), D (inputs, 1 to 4) and H (hidden units, 2 to 8), and a batch of
+    logits (N, K) whose rows lie near +1000 or -1000."""
+    K, N, D, H = (int(n) for n in rng.integers((3, 2, 1, 2), (9, 6, 5, 9)))
+    large = rng.normal(scale=30.0, size=(N, K)) + rng.choice([-LARGE, LARGE], size=(N, 1))
+    return K, N, D, H, large

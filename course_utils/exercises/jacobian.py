@@ -14,13 +14,16 @@ from .engine import (
     Attempt,
     Case,
     Checker,
+    Exercise,
     Mistake,
     constant_factor,
+    fresh_sizes,
     no_max_shift,
+    register,
     single_output,
 )
+from .logits import about_logits, logits_cases, logits_covered
 from .mistakes import EPSILONS
-from .softmax import about_logits, logits_cases, logits_covered
 
 
 def cases() -> list[Case]:
@@ -172,3 +175,16 @@ def check_softmax_jacobian(
     ``time_limit``: seconds of ``fn``'s running time for all cases together (None: no limit).
     """
     return CHECKER.check(fn, time_limit)
+
+
+def fresh_cases(rng: np.random.Generator) -> list[Case]:
+    """The grader's fresh cases: one sample's logits, and one of large logits, drawn from ``rng``."""
+    K, _, _, _, large = fresh_sizes(rng)
+    return [jacobian_case(z) for z in (rng.normal(scale=3.0, size=K), large[0])]
+
+
+register(
+    Exercise(
+        2, check_softmax_jacobian, "my_softmax_jacobian", points=2, checker=CHECKER, fresh_cases=fresh_cases
+    )
+)

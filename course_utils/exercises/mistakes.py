@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attempts import Attempt
+from .attempts import Attempt, quiet
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,11 @@ class Mistake:
     applies: Callable[[Attempt], bool]
     message: str | Callable[[Attempt], str]
     show: str | None = None
+
+
+def gives(output: str, *wrong_answers: Callable[[Attempt], np.ndarray]) -> Callable[[Attempt], bool]:
+    """Predicate: the student's ``output`` equals one of these wrong formulas' answers on the case."""
+    return lambda a: any(a.gives(output, quiet(lambda w=w: w(a))) for w in wrong_answers)
 
 
 def least_squares_factor(

@@ -9,6 +9,7 @@ db2 = Σ_n dz_n, dA1 = dz W2ᵀ, dZ1 = dA1 * (1 - A1²), dW1 = Xᵀ dZ1, db1 = �
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 from collections.abc import Callable
 
@@ -22,11 +23,16 @@ from .engine import (
     Attempt,
     Case,
     Checker,
+    Exercise,
     Mistake,
     as_array,
+    by_task,
     facts_covered,
+    fresh_sizes,
+    least_squares_factor,
     name_factor,
     off_by_factor,
+    register,
 )
 
 KEYS = ("W2", "b2", "W1", "b1")  # backward order: a diagnosis shows the first wrong one on the way back
@@ -215,8 +221,6 @@ SHAPE_MISTAKES = _shape_mistakes()
 
 
 def _common_factor_message(a: Attempt) -> str:
-    from .engine import least_squares_factor
-
     c = least_squares_factor(a.outputs["b2"], a.case.expected["b2"], a.rtol, a.atol("b2"))
     return (
         f"every gradient is the right one times the same factor {name_factor(c, a.case.facts)}: a scale "
@@ -311,24 +315,36 @@ def value_mistakes(helpers: dict[str, bool]) -> list[Mistake]:
 
 VALUE_MISTAKES = value_mistakes({})
 
-HELPERS = {"my_cross_entropy_grad": "cross_entropy_grad", "my_dense_backward": "dense_backward"}
+HELPERS = ("cross_entropy_grad", "dense_backward")  # exercises 3 and 4: the layers' gradients, reused here
+
+
+def globals_used_by(fn) -> dict[str, object]:
+    """The global names ``fn``'s own code uses, with their values (:func:`inspect.getclosurevars`):
+    for a function defined in a notebook, the notebook's functions it calls. Empty when ``fn`` is
+    not a plain Python function (a callable object, a builtin) or cannot be inspected."""
+    try:
+        return dict(inspect.getclosurevars(fn).globals)
+    except (TypeError, ValueError):  # not a Python function; a closure whose variable is not yet set
+        return {}
 
 
 def _helpers_of(fn, given: dict[str, Callable | None], time_limit: float | None) -> dict[str, bool]:
-    """The student's exercise-3/4 functions that ``fn`` calls, each with whether its check passes."""
-    from .cross_entropy import CHECKER as CE
-    from .dense import CHECKER as DENSE
+    """The student's functions of exercises 3 and 4 that ``fn`` calls, each with whether its own
+    check passes, by the helper's name (``{"my_dense_backward": True}``).
 
-    found = {name: f for name, f in given.items() if f is not None}
-    code, scope = getattr(fn, "__code__", None), getattr(fn, "__globals__", {})
-    for name in HELPERS:
-        if name not in found and code is not None and name in code.co_names and callable(scope.get(name)):
-            found[name] = scope[name]
+    ``given`` maps a task ("dense_backward") to the student's function for it (None: not given);
+    a function not given is found when ``fn`` calls it by the name the notebook gives it
+    (``my_dense_backward``, the registered exercise's ``function``)."""
+    exercises = [by_task(task) for task in HELPERS]
+    found = {e.function: (given[e.task], e) for e in exercises if given.get(e.task) is not None}
+    used = globals_used_by(fn)
+    for e in exercises:
+        if e.function not in found and callable(used.get(e.function)):
+            found[e.function] = (used[e.function], e)
     verdicts = {}
-    for name, helper in found.items():
-        checker = CE if HELPERS.get(name, name) == "cross_entropy_grad" else DENSE
+    for name, (helper, exercise) in found.items():
         with contextlib.redirect_stdout(io.StringIO()):
-            verdicts[getattr(helper, "__name__", name)] = bool(checker.check(helper, time_limit))
+            verdicts[getattr(helper, "__name__", name)] = bool(exercise.checker.check(helper, time_limit))
     return verdicts
 
 
@@ -352,7 +368,7 @@ def check_mlp_backward(
     """
     try:
         helpers = _helpers_of(
-            fn, {"my_cross_entropy_grad": cross_entropy_grad, "my_dense_backward": dense_backward}, time_limit
+            fn, {"cross_entropy_grad": cross_entropy_grad, "dense_backward": dense_backward}, time_limit
         )
     except Exception:  # noqa: BLE001  no helper verdicts: the diagnosis just doesn't mention them
         helpers = {}
@@ -370,3 +386,25 @@ def checker(helpers: dict[str, bool]) -> Checker:
         value_mistakes(helpers),
         lambda cs: "two-layer tanh nets with " + facts_covered("D", "H", "K", "N")(cs),
     )
+
+
+def fresh_cases(rng: np.random.Generator) -> list[Case]:
+    """The grader's fresh case: a net of random sizes and seed on a random batch, drawn from ``rng``."""
+    K, N, D, H, _ = fresh_sizes(rng)
+    seed = int(rng.integers(1000))
+    X, labels = rng.uniform(-1, 1, size=(N, D)), rng.integers(0, K, size=N)
+    return [mlp_case([D, H, K], X, labels, seed, f"MLP([{D}, {H}, {K}]) on a batch of N = {N}")]
+
+
+register(
+    Exercise(
+        5,
+        check_mlp_backward,
+        "my_mlp_backward",
+        points=2,
+        checker=checker({}),
+        fresh_cases=fresh_cases,
+        helpers=HELPERS,
+        checker_for=checker,
+    )
+)

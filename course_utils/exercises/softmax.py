@@ -8,24 +8,11 @@ from collections.abc import Callable
 import numpy as np
 
 from ..softmax import log_softmax, softmax
-from .attempts import Attempt, quiet, single_output
-from .cases import LARGE, SEED, Case, span
-from .engine import TIME_LIMIT, Checker
-from .mistakes import Mistake, clipped, no_max_shift, returned_a_number
-
-
-def logits_cases(rng: np.random.Generator, batch: bool = True) -> list[np.ndarray]:
-    """Seeded random logits, K = 2..10: a single sample; a batch; a batch near +-1000 per row."""
-    out = []
-    for K in range(2, 11):
-        out.append(rng.normal(scale=3.0, size=K))
-        if batch:
-            N = int(rng.integers(2, 7))
-            out.append(rng.normal(scale=3.0, size=(N, K)))
-            out.append(rng.normal(scale=30.0, size=(N, K)) + rng.choice([-LARGE, LARGE], size=(N, 1)))
-        else:
-            out.append(rng.normal(scale=30.0, size=K) + rng.choice([-LARGE, LARGE]))
-    return out
+from .attempts import Attempt, single_output
+from .cases import LARGE, SEED, Case
+from .engine import TIME_LIMIT, Checker, Exercise, fresh_sizes, register
+from .logits import about_logits, logits_cases, logits_covered
+from .mistakes import Mistake, clipped, gives, no_max_shift, returned_a_number
 
 
 def rotations(row: list[float]) -> np.ndarray:
@@ -53,28 +40,6 @@ def adversarial_logits() -> list[np.ndarray]:
         np.array([-998.0, -1000.0, -999.0]),
         np.array([1002.0, 1000.0, 1001.0]),
     ]
-
-
-def about_logits(z: np.ndarray) -> str:
-    where = "a single sample" if z.ndim == 1 else f"a batch of N = {z.shape[0]}"
-    size = " with very large logits" if np.max(np.abs(z)) >= LARGE / 2 else ""
-    return f"{where}, K = {z.shape[-1]}{size}"
-
-
-def logits_covered(cases: list[Case]) -> str:
-    """E.g. "single samples and batches of N = 2 to 6, K = 2 to 10, |z| up to 1088"."""
-    zs = [np.asarray(c.inputs["z"]) for c in cases]
-    batches = [z.shape[0] for z in zs if z.ndim == 2]
-    where = (
-        "single samples"
-        if not batches
-        else (
-            f"single samples and batches of N = {span(batches)}"
-            if any(z.ndim == 1 for z in zs)
-            else f"batches of N = {span(batches)}"
-        )
-    )
-    return f"{where}, K = {span(z.shape[-1] for z in zs)}, |z| up to {max(np.abs(z).max() for z in zs):.0f}"
 
 
 def cases() -> list[Case]:
@@ -117,11 +82,6 @@ def _batch(a: Attempt) -> bool:
 
 def _sums_to_one(S: np.ndarray, axis: int | None) -> bool:
     return bool(np.all(np.isfinite(S)) and np.allclose(S.sum(axis=axis), 1.0, rtol=0, atol=1e-4))
-
-
-def gives(output: str, *wrong_answers: Callable[[Attempt], np.ndarray]) -> Callable[[Attempt], bool]:
-    """Predicate: the student's ``output`` equals one of these wrong formulas' answers on the case."""
-    return lambda a: any(a.gives(output, quiet(lambda w=w: w(a))) for w in wrong_answers)
 
 
 def _on_batches(applies: Callable[[Attempt], bool]) -> Callable[[Attempt], bool]:
@@ -284,3 +244,13 @@ def check_softmax(
     ``fn``'s own running time for all cases together (None: no limit).
     """
     return CHECKER.check(fn, time_limit)
+
+
+def fresh_cases(rng: np.random.Generator) -> list[Case]:
+    """The grader's fresh cases: one sample, a batch and a batch of large logits, drawn from ``rng``."""
+    K, N, _, _, large = fresh_sizes(rng)
+    zs = [rng.normal(scale=3.0, size=K), rng.normal(scale=3.0, size=(N, K)), large]
+    return [logits_case(z) for z in zs]
+
+
+register(Exercise(1, check_softmax, "my_softmax", points=2, checker=CHECKER, fresh_cases=fresh_cases))

@@ -18,44 +18,19 @@ import ast
 import functools
 import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..exercises import cross_entropy, dense, jacobian, mlp, report, softmax
+from .. import exercises
+from ..exercises import report
 from ..exercises.attempts import NUMPY_DEFAULTS, TIME_LIMIT, Evaluation
-from ..exercises.cases import LARGE, Case
+from ..exercises.cases import Case
+from ..exercises.engine import Exercise, by_task
 from . import sandbox, wire
 
-Judge = Callable[[list[Case], Evaluation, dict[str, bool]], "tuple[bool | None, str]"]
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """A check the grader knows: its task's name, its cases and its judge."""
-
-    task: str
-    make_cases: Callable[[], list[Case]]
-    judge: Judge
-
-
-def _fixed(checker) -> Judge:
-    return lambda cases, evaluation, helpers: checker.judge(cases, evaluation)
-
-
-EXERCISES = {
-    "check_softmax": Exercise("softmax", softmax.cases, _fixed(softmax.CHECKER)),
-    "check_softmax_jacobian": Exercise("softmax_jacobian", jacobian.cases, _fixed(jacobian.CHECKER)),
-    "check_cross_entropy_grad": Exercise(
-        "cross_entropy_grad", cross_entropy.cases, _fixed(cross_entropy.CHECKER)
-    ),
-    "check_dense_backward": Exercise("dense_backward", dense.cases, _fixed(dense.CHECKER)),
-    "check_mlp_backward": Exercise(
-        "mlp_backward", mlp.cases, lambda cases, ev, helpers: mlp.checker(helpers).judge(cases, ev)
-    ),
-}
-HELPERS = {"my_cross_entropy_grad": "check_cross_entropy_grad", "my_dense_backward": "check_dense_backward"}
+# check name ("check_softmax") -> the exercise as its module registered it: task, cases, judge
+EXERCISES: dict[str, Exercise] = {exercise.name: exercise for exercise in exercises.EXERCISES.values()}
 
 
 @dataclass(frozen=True)
@@ -90,33 +65,7 @@ def cases_of(check: str) -> list[Case]:
 def fresh_cases(check: str, rng: np.random.Generator) -> list[Case]:
     """Random cases no one could know before grading: an answer that looks its inputs up in a
     table of the notebook's own (seeded, public) cases fails on these."""
-    K, N, D, H = (int(n) for n in rng.integers((3, 2, 1, 2), (9, 6, 5, 9)))
-    large = rng.normal(scale=30.0, size=(N, K)) + rng.choice([-LARGE, LARGE], size=(N, 1))
-    if check == "check_softmax":
-        zs = [rng.normal(scale=3.0, size=K), rng.normal(scale=3.0, size=(N, K)), large]
-        return [softmax.logits_case(z) for z in zs]
-    if check == "check_softmax_jacobian":
-        return [jacobian.jacobian_case(z) for z in (rng.normal(scale=3.0, size=K), large[0])]
-    if check == "check_cross_entropy_grad":
-        return [
-            cross_entropy.batch_case(z, rng.integers(0, K, size=N))
-            for z in (rng.normal(scale=3.0, size=(N, K)), large)
-        ]
-    if check == "check_dense_backward":
-        return [
-            dense.dense_case(
-                rng.normal(size=(N, D)),
-                rng.normal(size=(D, K)),
-                rng.normal(size=K),
-                rng.normal(size=(N, K)),
-                f"a batch of N = {N}, D = {D}, M = {K}",
-            )
-        ]
-    if check == "check_mlp_backward":
-        seed = int(rng.integers(1000))
-        X, labels = rng.uniform(-1, 1, size=(N, D)), rng.integers(0, K, size=N)
-        return [mlp.mlp_case([D, H, K], X, labels, seed, f"MLP([{D}, {H}, {K}]) on a batch of N = {N}")]
-    return []
+    return EXERCISES[check].fresh_cases(rng)
 
 
 def checks_in(source: str) -> list[tuple[str, str]]:
@@ -212,8 +161,12 @@ def grade(
     passed: dict[str, bool] = {}
     for c in checks:
         exercise = EXERCISES[c.check]
-        used = names_used_by(cells, c.function) if c.check == "check_mlp_backward" else set()
-        helpers = {name: passed.get(check, False) for name, check in HELPERS.items() if name in used}
+        used = names_used_by(cells, c.function) if exercise.helpers else set()
+        helpers = {
+            h.function: passed.get(h.name, False)
+            for h in map(by_task, exercise.helpers)
+            if h.function in used
+        }
         outcome = result.outcomes.get(c.grade_id)
         verdict, text = _judge(c, exercise, outcome, helpers, defined, bound.get(c.function), cell_errors)
         passed[c.check] = verdict is True
