@@ -30,10 +30,12 @@ from browser_env import (
     offline_page,
     skip_or_fail,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 build_site = load_tool("build_site")
+settle = load_tool("settle").settle
 export_slides = load_tool("export_slides")
 alt_problem = build_site.build_student.alt_problem
 
@@ -99,14 +101,34 @@ def undescribed_images(page, where: str) -> list[str]:
     ]
 
 
-def _wait_for_images(page) -> None:
-    images = page.locator(".jupyter-widgets img, img.widget-image")
-    for i in range(images.count()):
+WIDGET_IMAGES = ".jupyter-widgets img, img.widget-image"
+# At least n widget images, each decoded and given a text alternative (or marked decorative) by
+# the page's naming script. A page that never gets there is reported by the assertions after.
+IMAGES_READY_JS = """([selector, n]) => {
+  const images = [...document.querySelectorAll(selector)];
+  return images.length >= n && images.every(img => img.complete && img.naturalWidth > 0
+    && (img.hasAttribute('alt') || img.getAttribute('aria-hidden') === 'true'));
+}"""
+
+
+def stored_widget_images(notebook: Path) -> int:
+    """How many image widgets the notebook's stored widget state holds (the explorers' figures)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    return sum(model.get("model_name") == "ImageModel" for model in state.get("state", {}).values())
+
+
+def _wait_for_images(page, expected: int = 0, scroll: bool = True) -> None:
+    """Until ``expected`` widget images (at least) are drawn and named: no fixed sleep, so a busy
+    machine waits longer instead of measuring a half-drawn page. ``scroll``: bring each into view
+    first (a web page; a deck's other slides are hidden and cannot be scrolled to)."""
+    images = page.locator(WIDGET_IMAGES)
+    for i in range(images.count() if scroll else 0):
         images.nth(i).scroll_into_view_if_needed()
-        page.wait_for_function(
-            "(img) => img.complete && img.naturalWidth > 0", arg=images.nth(i).element_handle()
-        )
-    page.wait_for_timeout(300)  # the widget renderer has drawn; let the naming script run
+    try:
+        page.wait_for_function(IMAGES_READY_JS, arg=[WIDGET_IMAGES, expected], timeout=60_000)
+    except PlaywrightTimeout:
+        pass  # the checks that follow say what is missing
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +160,10 @@ def open_deck(browser, deck: Path):
 def go_to_slide(page, where: list[int]) -> None:
     page.evaluate(
         """([h, v, f]) => new Promise(done => require(['vendor/reveal.js/dist/reveal.js'],
-                     R => { R.slide(h, v, f); setTimeout(done, 800); }))""",
+                     R => { R.slide(h, v, f); done(); }))""",
         where,
     )
+    settle(page, ".reveal .slides")  # the transition has ended and the slide's layout holds
 
 
 @pytest.mark.parametrize("name", SITE_PAGES)
@@ -183,7 +206,7 @@ def test_deck_has_no_serious_axe_violation(notebook: Path, offline_decks, browse
                 continue
             go_to_slide(page, where)
             if what == "widget":
-                _wait_for_images(page)
+                _wait_for_images(page, stored_widget_images(notebook), scroll=False)
             found += run_axe(
                 page, f"{deck.name} {what} slide {where[:2]}", out / f"{notebook.stem}-{what}.json"
             )
@@ -198,7 +221,10 @@ def test_deck_images_have_descriptions(notebook: Path, offline_decks, browser) -
     deck = offline_decks[export_slides.deck_path(notebook, Path()).name]
     page, _, _ = open_deck(browser, deck)
     try:
-        page.wait_for_timeout(1000)  # the widget renderer draws the snapshots
+        expected = stored_widget_images(notebook)  # the explorers' snapshots, drawn by the renderer
+        _wait_for_images(page, expected, scroll=False)
+        drawn = page.locator(WIDGET_IMAGES).count()
+        assert drawn >= expected, f"{deck.name}: {drawn} of {expected} explorer snapshots drawn"
         problems = undescribed_images(page, deck.name)
         assert not problems, "\n".join(problems)
     finally:

@@ -19,6 +19,7 @@ from browser_env import chromium, load_tool, offline_page
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 build_site = load_tool("build_site")
+settle = load_tool("settle").settle
 PAGES = ["index.html", "intro.html"] + [
     f"{p.stem}.html" for p in build_site.build_student.teaching_notebooks()
 ]
@@ -47,7 +48,7 @@ def test_site_page_works_without_network(name: str, site: Path, browser, artifac
         page.goto((site / name).as_uri())
         page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60_000)
         page.evaluate("() => MathJax.startup.promise")
-        page.wait_for_timeout(500)
+        settle(page, "article, main, body")  # the screenshot shows the page as typeset and laid out
         page.screenshot(path=str(shots / name.replace(".html", ".png")), full_page=False)
         assert page.locator("mjx-container").count() > 0, f"{name}: no formula typeset"
         assert page.locator("mjx-merror, merror").count() == 0, f"{name}: MathJax could not typeset"
