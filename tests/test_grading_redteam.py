@@ -677,14 +677,7 @@ def test_both_forms_of_the_bwrap_command_start_python_with_numpy_and_the_kit(roo
 # -- where the grading environment lives, who runs it, and torch answers ---------------------------
 
 CHECKS = [  # one graded cell per exercise, as the notebook's test cells call them
-    grade.Check(f"{function}_check", check, function, 2.0)
-    for check, function in (
-        ("check_softmax", "my_softmax"),
-        ("check_softmax_jacobian", "my_softmax_jacobian"),
-        ("check_cross_entropy_grad", "my_cross_entropy_grad"),
-        ("check_dense_backward", "my_dense_backward"),
-        ("check_mlp_backward", "my_mlp_backward"),
-    )
+    grade.Check(f"{e.task}_check", e.name, e.function, e.points) for e in EXERCISES.values()
 ]
 TORCH_SOLVED = {  # right answers written with torch: tensors in, tensors out
     "softmax_answer": """
