@@ -104,8 +104,8 @@ def ce_through_the_jacobian(z, Y):
     return np.array(rows) / len(z)
 
 
-def dense_right(X, W, b, dout):
-    return dout @ W.T, X.T @ dout, dout.sum(axis=0)
+def dense_right(X, W, b, dZ):
+    return dZ @ W.T, X.T @ dZ, dZ.sum(axis=0)
 
 
 def mlp_from(dense=dense_right, dz_of=ce_right, dphi=lambda h: 1 - h**2, first_input=lambda X, h: X):
@@ -275,7 +275,7 @@ DENSE_WRONG = [
     (
         "db a column",
         lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum(0)[:, None]),
-        "db has one entry per output unit, shape (M,): sum dout over axis 0",
+        "db has one entry per output unit, shape (M,): sum dZ over axis 0",
     ),
     ("db a number", lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum()), "db is a single number"),
     ("db wrong axis", lambda X, W, b, d: (d @ W.T, X.T @ d, d.sum(1)), "summed over the wrong axis"),
@@ -802,8 +802,8 @@ def test_cases_cover_singles_batches_K_2_to_10_and_large_logits():
 
 def test_dense_references_equal_the_closed_form():
     for case in ex_dense.cases():
-        X, W, b, dout = case.inputs.values()
-        for got, want in zip(case.expected.values(), dense_right(X, W, b, dout), strict=True):
+        X, W, b, dZ = case.inputs.values()
+        for got, want in zip(case.expected.values(), dense_right(X, W, b, dZ), strict=True):
             np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-8)
 
 
@@ -895,9 +895,9 @@ def test_every_solution_in_the_source_passes_its_check(capsys):
 
 HINT_GIVEAWAYS = [
     "np.diag(S) - np.outer",
-    "X.T @ dout",
-    "dout @ W.T",
-    "dout.sum(axis=0)",
+    "X.T @ dZ",
+    "dZ @ W.T",
+    "dZ.sum(axis=0)",
     "1 - A1**2",
     "(S - y)/N",
 ]

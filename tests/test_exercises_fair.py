@@ -102,8 +102,8 @@ def ce_one_buffer():
     return grad
 
 
-def dense_matrix(X, W, b, dout):
-    Xm, Wm, dm = np.matrix(X), np.matrix(W), np.matrix(dout)
+def dense_matrix(X, W, b, dZ):
+    Xm, Wm, dm = np.matrix(X), np.matrix(W), np.matrix(dZ)
     return np.asarray(dm @ Wm.T), np.asarray(Xm.T @ dm), np.asarray(dm.sum(axis=0)).ravel()
 
 
@@ -196,9 +196,9 @@ def mlp_in_place_update(params, X, A1, z, Y):
     return {"W2": dW2, "b2": dz.sum(0), "W1": X.T @ dZ1, "b1": dZ1.sum(0)}
 
 
-def dense_in_place_wrong(X, W, b, dout):
+def dense_in_place_wrong(X, W, b, dZ):
     X *= 2
-    return dout @ W.T, X.T @ dout, dout.sum(0)
+    return dZ @ W.T, X.T @ dZ, dZ.sum(0)
 
 
 WRONG = [

@@ -61,8 +61,8 @@ def my_cross_entropy_grad(z, Y):
     return (my_softmax(z) - Y) / Y.sum()
 """,
     "dense_backward_answer": """
-def my_dense_backward(X, W, b, dout):
-    return np.einsum("nm,dm->nd", dout, W), np.einsum("nd,nm->dm", X, dout), list(dout.sum(axis=0))
+def my_dense_backward(X, W, b, dZ):
+    return np.einsum("nm,dm->nd", dZ, W), np.einsum("nd,nm->dm", X, dZ), list(dZ.sum(axis=0))
 """,
     "mlp_backward_answer": """
 def my_mlp_backward(params, X, A1, z, Y):

@@ -64,8 +64,8 @@ def my_cross_entropy_grad(z, Y):
     return (e / e.sum(axis=-1, keepdims=True) - Y) / len(z)
 """,
     "dense_backward_answer": """
-def my_dense_backward(X, W, b, dout):
-    return dout @ W.T, X.T @ dout, dout.sum(axis=0)
+def my_dense_backward(X, W, b, dZ):
+    return dZ @ W.T, X.T @ dZ, dZ.sum(axis=0)
 """,
     "mlp_backward_answer": """
 def my_mlp_backward(params, X, A1, z, Y):
@@ -143,7 +143,7 @@ def my_softmax_jacobian(z):
 import importlib
 my_cross_entropy_grad = importlib.import_module("course" + "_utils.losses").cross_entropy_grad
 """,
-    "dense_backward_answer": SOLVED["dense_backward_answer"].replace("dout @ W.T", "-dout @ W.T"),
+    "dense_backward_answer": SOLVED["dense_backward_answer"].replace("dZ @ W.T", "-dZ @ W.T"),
     "mlp_backward_answer": """
 def my_mlp_backward(params, X, A1, z, Y):
     from course_utils.network import MLP
@@ -697,9 +697,9 @@ def my_cross_entropy_grad(z, Y):
     return (torch.softmax(z, dim=-1) - Y) / z.shape[0]
 """,
     "dense_backward_answer": """
-def my_dense_backward(X, W, b, dout):
-    X, W, dout = torch.as_tensor(X), torch.as_tensor(W), torch.as_tensor(dout)
-    return dout @ W.T, X.T @ dout, dout.sum(dim=0)
+def my_dense_backward(X, W, b, dZ):
+    X, W, dZ = torch.as_tensor(X), torch.as_tensor(W), torch.as_tensor(dZ)
+    return dZ @ W.T, X.T @ dZ, dZ.sum(dim=0)
 """,
     "mlp_backward_answer": """
 def my_mlp_backward(params, X, A1, z, Y):
@@ -760,6 +760,7 @@ print(json.dumps({"unshare_all": "--unshare-all" in cmd, "scores": scores, "stde
 
 
 @needs_bwrap
+@pytest.mark.slow  # two whole submissions graded in a second interpreter: about 13 s
 def test_grading_as_a_normal_user_uses_a_user_namespace_and_scores_the_same():
     """An instructor who grades as a normal user: bwrap makes its own user namespace. Run as root
     (CI), this test drops to ``nobody`` first, so the unprivileged path is what runs."""

@@ -1,4 +1,4 @@
-"""Exercise 4: the backward pass of one dense layer out = X @ W + b -> (dX, dW, db)."""
+"""Exercise 4: the backward pass of one dense layer Z = X @ W + b -> (dX, dW, db)."""
 
 from __future__ import annotations
 
@@ -25,25 +25,25 @@ from .engine import (
 OUTPUTS = ("dX", "dW", "db")
 
 
-def dense_case(X: np.ndarray, W: np.ndarray, b: np.ndarray, dout: np.ndarray, about: str) -> Case:
-    """The reference gradients of L = sum(out * dout), out = X W + b, by finite differences.
+def dense_case(X: np.ndarray, W: np.ndarray, b: np.ndarray, dZ: np.ndarray, about: str) -> Case:
+    """The reference gradients of L = sum(Z * dZ), Z = X W + b, by finite differences.
 
     L is linear in each of X, W and b, so the central difference is exact up to rounding (~1e-9).
     """
     expected = {
-        "dX": numerical_gradient(lambda X_: np.sum((X_ @ W + b) * dout), X),
-        "dW": numerical_gradient(lambda W_: np.sum((X @ W_ + b) * dout), W),
-        "db": numerical_gradient(lambda b_: np.sum((X @ W + b_) * dout), b),
+        "dX": numerical_gradient(lambda X_: np.sum((X_ @ W + b) * dZ), X),
+        "dW": numerical_gradient(lambda W_: np.sum((X @ W_ + b) * dZ), W),
+        "db": numerical_gradient(lambda b_: np.sum((X @ W + b_) * dZ), b),
     }
     N, D = X.shape
     return Case(
-        {"X": X, "W": W, "b": b, "dout": dout}, expected, about, {"N": N, "D": D, "M": W.shape[1]}, atol=1e-7
+        {"X": X, "W": W, "b": b, "dZ": dZ}, expected, about, {"N": N, "D": D, "M": W.shape[1]}, atol=1e-7
     )
 
 
 def cases() -> list[Case]:
     cases = [
-        # dout's first rows are the identity, so dX's first rows are the rows of Wᵀ: W is chosen so
+        # dZ's first rows are the identity, so dX's first rows are the rows of Wᵀ: W is chosen so
         # that no row of dX equals the same row of X (which would invite "dX = X?").
         dense_case(
             np.array([[1.0, 2.0], [0.0, 1.0], [-1.0, 0.0], [2.0, -1.0]]),
@@ -59,7 +59,7 @@ def cases() -> list[Case]:
             np.array([[0.5, -1.0]]),
             "a single sample (N = 1), D = 3, M = 2",
         ),
-        # a square, non-symmetric W (D = M): dout @ W has dX's shape, and only the numbers tell
+        # a square, non-symmetric W (D = M): dZ @ W has dX's shape, and only the numbers tell
         dense_case(
             np.array([[1.0, 0.0], [0.5, -1.0], [2.0, 1.0]]),
             np.array([[1.0, 2.0], [-1.0, 0.5]]),
@@ -76,7 +76,7 @@ def cases() -> list[Case]:
 
 
 def random_dense_case(rng: np.random.Generator, N: int, D: int, M: int) -> Case:
-    """A case of N samples, D inputs and M outputs with X, W, b and dout drawn from ``rng``."""
+    """A case of N samples, D inputs and M outputs with X, W, b and dZ drawn from ``rng``."""
     return dense_case(
         rng.normal(size=(N, D)),
         rng.normal(size=(D, M)),
@@ -125,54 +125,54 @@ SHAPE_MISTAKES = [
     Mistake(
         "db not summed",
         _shape_is("db", lambda N, D, M: (N, M)),
-        "db has one row per sample: sum dout over the batch, db = dout.sum(axis=0). "
+        "db has one row per sample: sum dZ over the batch, db = dZ.sum(axis=0). "
         "b is shared by every sample, so every sample's gradient adds up.",
         "db",
     ),
     Mistake(
         "db keepdims",
         _shape_is("db", lambda N, D, M: (1, M)),
-        "db has shape (1, M) but b has shape (M,): sum without keepdims, db = dout.sum(axis=0). "
+        "db has shape (1, M) but b has shape (M,): sum without keepdims, db = dZ.sum(axis=0). "
         "(Broadcasting would hide this until b -= lr * db silently turns b into a matrix.)",
         "db",
     ),
     Mistake(
         "db a column",
         _shape_is("db", lambda N, D, M: (M, 1)),
-        "db is a column of shape (M, 1); db has one entry per output unit, shape (M,): sum dout "
-        "over axis 0, db = dout.sum(axis=0), with no keepdims and no reshape.",
+        "db is a column of shape (M, 1); db has one entry per output unit, shape (M,): sum dZ "
+        "over axis 0, db = dZ.sum(axis=0), with no keepdims and no reshape.",
         "db",
     ),
     Mistake(
         "db a number",
         _shape_is("db", lambda N, D, M: ()),
-        "db is a single number: you summed dout over everything. Sum over the batch only, "
-        "db = dout.sum(axis=0): one entry per output, like b.",
+        "db is a single number: you summed dZ over everything. Sum over the batch only, "
+        "db = dZ.sum(axis=0): one entry per output, like b.",
         "db",
     ),
     Mistake(
         "db wrong axis",
         _shape_is("db", lambda N, D, M: (N,)),
         "db was summed over the wrong axis: one number per sample instead of one per output. "
-        "Sum over the batch: db = dout.sum(axis=0).",
+        "Sum over the batch: db = dZ.sum(axis=0).",
         "db",
     ),
     Mistake(
         "dW transposed",
         _shape_is("dW", lambda N, D, M: (M, D)),
-        "dW is transposed: it must have W's shape (D, M). dW = Xᵀ dout, i.e. X.T @ dout.",
+        "dW is transposed: it must have W's shape (D, M). dW = Xᵀ dZ, i.e. X.T @ dZ.",
         "dW",
     ),
     Mistake(
         "dW per sample",
         _shape_is("dW", lambda N, D, M: (N, D, M)),
-        "dW has one matrix per sample: sum over the batch; X.T @ dout does it in one product.",
+        "dW has one matrix per sample: sum over the batch; X.T @ dZ does it in one product.",
         "dW",
     ),
     Mistake(
         "dX transposed",
         _shape_is("dX", lambda N, D, M: (D, N)),
-        "dX is transposed: it must have X's shape (N, D). dX = dout Wᵀ, i.e. dout @ W.T.",
+        "dX is transposed: it must have X's shape (N, D). dX = dZ Wᵀ, i.e. dZ @ W.T.",
         "dX",
     ),
 ]
@@ -182,13 +182,13 @@ def _value_mistakes() -> list[Mistake]:
     mistakes = [
         Mistake(
             "dX without the transpose",
-            lambda a: a.gives("dX", a.case.inputs["dout"] @ a.case.inputs["W"]),
-            "dX = dout @ W has the right shape only because W is square here: the transpose is missing. "
-            "dX = dout Wᵀ, i.e. dout @ W.T (out = X W, so going back multiplies by Wᵀ).",
+            lambda a: a.gives("dX", a.case.inputs["dZ"] @ a.case.inputs["W"]),
+            "dX = dZ @ W has the right shape only because W is square here: the transpose is missing. "
+            "dX = dZ Wᵀ, i.e. dZ @ W.T (Z = X W, so going back multiplies by Wᵀ).",
             "dX",
         )
     ]
-    for name, shape in (("dX", "dout @ W.T"), ("dW", "X.T @ dout"), ("db", "dout.sum(axis=0)")):
+    for name, shape in (("dX", "dZ @ W.T"), ("dW", "X.T @ dZ"), ("db", "dZ.sum(axis=0)")):
         mistakes += [
             Mistake(
                 f"{name} flipped sign",
@@ -206,7 +206,7 @@ def _value_mistakes() -> list[Mistake]:
                         a.case.facts["N"] > 1 and a.gives(n, a.case.expected[n] / a.case.facts["N"])
                     ),
                     f"{name} was divided by N = {{N}}: sum over the batch, don't average. The 1/N of the "
-                    "mean loss is already inside dout.",
+                    "mean loss is already inside dZ.",
                     name,
                 )
             )
@@ -229,9 +229,9 @@ CHECKER = Checker(
 def check_dense_backward(
     fn: Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]], time_limit: float | None = TIME_LIMIT
 ) -> bool | None:
-    """Check a student's ``fn(X, W, b, dout)`` -> ``(dX, dW, db)`` for the dense layer out = X @ W + b.
+    """Check a student's ``fn(X, W, b, dZ)`` -> ``(dX, dW, db)`` for the dense layer Z = X @ W + b.
 
-    Shapes: X (N, D), W (D, M), b (M,), dout = dLoss/dout (N, M); dX, dW, db have the shapes of
+    Shapes: X (N, D), W (D, M), b (M,), dZ = dLoss/dZ (N, M); dX, dW, db have the shapes of
     X, W, b. Prints success or the most likely mistake; returns True, False or None (not attempted).
     ``time_limit``: seconds of ``fn``'s running time for all cases together (None: no limit).
     """

@@ -22,8 +22,8 @@
 #
 # 1. **softmax** for one sample and for a batch, stable for logits as large as 1000;
 # 2. its **Jacobian** $\partial S_i / \partial z_j = S_i(\delta_{ij} - S_j)$;
-# 3. the **cross-entropy gradient** $\partial\,\text{Loss} / \partial z = (S - y)/N$ for a batch;
-# 4. the **backward pass of one dense layer** $\text{out} = XW + b$;
+# 3. the **cross-entropy gradient** $\partial\,\mathrm{Loss} / \partial z = (S - y)/N$ for a batch;
+# 4. the **backward pass of one dense layer** $Z = XW + b$;
 # 5. the **backward pass of a whole MLP**, assembled from 3 and 4.
 #
 # Each exercise is a function to fill in, a hint (closed until you open it) and a check.
@@ -192,13 +192,13 @@ points(passed[2], out_of=2)
 # A batch of $N$ samples: logits `z` of shape $(N, K)$ and one-hot labels `Y` of shape $(N, K)$. The loss is the
 # **mean** over the samples of the lecture's cross-entropy:
 #
-# $$\text{Loss} = \frac{1}{N}\sum_{n=1}^{N}\Big(-\sum_{i=1}^{K} y_{ni} \log S_{ni}\Big)$$
+# $$\mathrm{Loss} = \frac{1}{N}\sum_{n=1}^{N}\Big(-\sum_{i=1}^{K} y_{n,i} \log S_{n,i}\Big)$$
 #
-# Return $\partial\,\text{Loss} / \partial z$, shape $(N, K)$. For one sample the lecture goes through the
+# Return $\partial\,\mathrm{Loss} / \partial z$, shape $(N, K)$. For one sample the lecture goes through the
 # chain rule and the Jacobian of exercise 2:
 #
-# $$\frac{\partial\,\text{Loss}}{\partial z_m} = \sum_{i=1}^K \frac{\partial\,\text{Loss}}{\partial S_i}
-# \frac{\partial S_i}{\partial z_m}, \qquad \frac{\partial\,\text{Loss}}{\partial S_i} = -\frac{y_i}{S_i}$$
+# $$\frac{\partial\,\mathrm{Loss}}{\partial z_m} = \sum_{i=1}^K \frac{\partial\,\mathrm{Loss}}{\partial S_i}
+# \frac{\partial S_i}{\partial z_m}, \qquad \frac{\partial\,\mathrm{Loss}}{\partial S_i} = -\frac{y_i}{S_i}$$
 
 # %% deletable=false nbgrader={"cell_type": "code", "checksum": "3efde7b3bb788c8a68fbf42b6cc1487d", "grade": false, "grade_id": "cross_entropy_grad_answer", "locked": false, "schema_version": 3, "solution": true, "task": false} slideshow={"slide_type": "subslide"}
 def my_cross_entropy_grad(z, Y):
@@ -210,8 +210,8 @@ def my_cross_entropy_grad(z, Y):
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # <details><summary><b>Hint</b> 1 · the idea (click to open)</summary>
 #
-# The chain rule: $\partial\,\text{Loss}/\partial z_m = \sum_i \frac{\partial\,\text{Loss}}{\partial S_i}
-# \frac{\partial S_i}{\partial z_m}$, with $\partial\,\text{Loss}/\partial S_i = -y_i/S_i$ and the Jacobian of
+# The chain rule: $\partial\,\mathrm{Loss}/\partial z_m = \sum_i \frac{\partial\,\mathrm{Loss}}{\partial S_i}
+# \frac{\partial S_i}{\partial z_m}$, with $\partial\,\mathrm{Loss}/\partial S_i = -y_i/S_i$ and the Jacobian of
 # exercise 2. Work the sum out on paper for one sample before you write code: with one-hot labels it collapses to
 # something short that never divides by $S$. The answer has the shape of $z$, $(N, K)$.
 #
@@ -235,20 +235,20 @@ points(passed[3], out_of=2)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 4 · One dense layer, backwards
 #
-# A dense layer computes $\text{out} = X W + b$ for a batch:
-# $X$ is $(N, D)$, $W$ is $(D, M)$, $b$ is $(M,)$ and $\text{out}$ is $(N, M)$, that is
-# $\text{out}_{nm} = \sum_{d} X_{nd} W_{dm} + b_m$.
+# A dense layer computes $Z = X W + b$ for a batch:
+# $X$ is $(N, D)$, $W$ is $(D, M)$, $b$ is $(M,)$ and $Z$ is $(N, M)$, that is
+# $Z_{nm} = \sum_{d} X_{nd} W_{dm} + b_m$.
 #
-# Backpropagation hands the layer `dout` $= \partial\,\text{Loss} / \partial\,\text{out}$, shape $(N, M)$.
+# Backpropagation hands the layer `dZ` $= \partial\,\mathrm{Loss} / \partial Z$, shape $(N, M)$.
 # Return `(dX, dW, db)`, the gradients of the loss with respect to $X$, $W$ and $b$; each has the shape of what
 # it differentiates. By the chain rule, for example,
 #
-# $$\frac{\partial\,\text{Loss}}{\partial W_{dm}} = \sum_{n=1}^{N}
-# \frac{\partial\,\text{Loss}}{\partial\,\text{out}_{nm}}\,\frac{\partial\,\text{out}_{nm}}{\partial W_{dm}}$$
+# $$\frac{\partial\,\mathrm{Loss}}{\partial W_{dm}} = \sum_{n=1}^{N}
+# \frac{\partial\,\mathrm{Loss}}{\partial Z_{nm}}\,\frac{\partial Z_{nm}}{\partial W_{dm}}$$
 
-# %% deletable=false nbgrader={"cell_type": "code", "checksum": "48a3f6d9990094607dfc76fd067556db", "grade": false, "grade_id": "dense_backward_answer", "locked": false, "schema_version": 3, "solution": true, "task": false} slideshow={"slide_type": "subslide"}
-def my_dense_backward(X, W, b, dout):
-    """Gradients of out = X @ W + b. X (N, D), W (D, M), b (M,), dout (N, M) -> (dX, dW, db)."""
+# %% deletable=false nbgrader={"cell_type": "code", "checksum": "406029fe22f6103bf61daaf7ea73945e", "grade": false, "grade_id": "dense_backward_answer", "locked": false, "schema_version": 3, "solution": true, "task": false} slideshow={"slide_type": "subslide"}
+def my_dense_backward(X, W, b, dZ):
+    """Gradients of Z = X @ W + b. X (N, D), W (D, M), b (M,), dZ (N, M) -> (dX, dW, db)."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
@@ -257,16 +257,16 @@ def my_dense_backward(X, W, b, dout):
 # <details><summary><b>Hint</b> 1 · the idea (click to open)</summary>
 #
 # Each gradient has the shape of what it is the gradient of: `dX` is $(N, D)$ like `X`, `dW` is $(D, M)$ like
-# `W`, `db` is $(M,)$ like `b`. Going back through a matrix product $XW$ multiplies `dout` by the *other* factor,
+# `W`, `db` is $(M,)$ like `b`. Going back through a matrix product $XW$ multiplies `dZ` by the *other* factor,
 # transposed where the shapes need it; `b` is added to every sample.
 #
 # </details>
 #
 # <details><summary><b>Hint</b> 2 · setting it up (open when hint 1 was not enough)</summary>
 #
-# Start from one entry: $\text{out}_{nm} = \sum_d X_{nd} W_{dm} + b_m$. So $\partial\,\text{out}_{nm} /
-# \partial W_{dm} = X_{nd}$, and $\partial\,\text{Loss}/\partial W_{dm} = \sum_n X_{nd}\,\text{dout}_{nm}$:
-# write that sum over $n$ as a matrix product of `X` and `dout`, and let the shape $(D, M)$ tell you where the
+# Start from one entry: $Z_{nm} = \sum_d X_{nd} W_{dm} + b_m$. So $\partial Z_{nm} /
+# \partial W_{dm} = X_{nd}$, and $\partial\,\mathrm{Loss}/\partial W_{dm} = \sum_n X_{nd}\,dZ_{nm}$:
+# write that sum over $n$ as a matrix product of `X` and `dZ`, and let the shape $(D, M)$ tell you where the
 # transpose goes. Do the same for $X_{nd}$ (a sum over $m$). For $b_m$, every sample $n$ contributes: what do
 # you do with the batch axis?
 #
