@@ -333,7 +333,7 @@ assert loss_from_z == 1000.0, "from logits the loss is exact"
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A batch of samples
 #
-# Training uses $N$ samples at a time: logits $Z$ of shape $(N, K)$, one row per sample, and one label per sample.
+# Training uses $N$ samples at a time: logits $z$ of shape $(N, K)$, one row $z_n$ per sample, and one label per sample.
 # The batch loss is the **mean** of the per-sample losses:
 #
 # $$\mathrm{Loss} = \frac{1}{N} \sum_{n=1}^{N} \mathrm{Loss}_n, \qquad \mathrm{Loss}_n = -\sum_{i=1}^{K} y_{n,i} \log(S_{n,i})$$
@@ -341,12 +341,12 @@ assert loss_from_z == 1000.0, "from logits the loss is exact"
 # %% slideshow={"slide_type": "fragment"}
 rng = np.random.default_rng(514)
 N, K = 4, 3
-Z = rng.normal(scale=2.0, size=(N, K)).round(2)
+z_batch = rng.normal(scale=2.0, size=(N, K)).round(2)
 labels = np.array([2, 0, 1, 2])  # the true class of each sample, counting from 0
-S_batch = softmax(Z)  # softmax of each row
+S_batch = softmax(z_batch)  # softmax of each row
 
-print("row n of Z           ->  row n of S")
-for z_n, S_n in zip(Z, S_batch, strict=True):
+print("row n of z_batch     ->  row n of S_batch")
+for z_n, S_n in zip(z_batch, S_batch, strict=True):
     print(f"{z_n}  ->  {S_n.round(4)}")
 np.testing.assert_allclose(S_batch.sum(axis=1), np.ones(N), err_msg="each row of S sums to 1")
 
@@ -354,11 +354,11 @@ np.testing.assert_allclose(S_batch.sum(axis=1), np.ones(N), err_msg="each row of
 # ### Per-sample losses, and their mean
 
 # %% slideshow={"slide_type": "fragment"}
-per_sample = cross_entropy_with_logits(Z, labels, reduction="none")
+per_sample = cross_entropy_with_logits(z_batch, labels, reduction="none")
 by_hand = -np.log(S_batch[np.arange(N), labels])  # -log of each true class's probability
 
-mean_loss = cross_entropy_with_logits(Z, labels)  # reduction="mean" is the default
-sum_loss = cross_entropy_with_logits(Z, labels, reduction="sum")
+mean_loss = cross_entropy_with_logits(z_batch, labels)  # reduction="mean" is the default
+sum_loss = cross_entropy_with_logits(z_batch, labels, reduction="sum")
 print("per-sample losses:", per_sample.round(4))
 print(f"mean: {mean_loss:.4f}   sum: {sum_loss:.4f}")
 
@@ -382,7 +382,7 @@ print("Y =\n", Y)
 
 expected = np.array([[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]], dtype=float)
 np.testing.assert_array_equal(Y, expected, err_msg="row n has a single 1, in column labels[n]")
-assert np.isclose(cross_entropy_with_logits(Z, Y), mean_loss), "one-hot rows or integer labels: same loss"
+assert np.isclose(cross_entropy_with_logits(z_batch, Y), mean_loss), "one-hot or integer labels: same loss"
 assert np.isclose(cross_entropy(S_batch, Y), mean_loss), "from probabilities too"
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -402,6 +402,19 @@ assert np.isclose(cross_entropy(S_batch, Y), mean_loss), "from probabilities too
 # - **Batches**: average the per-sample losses (*mean* reduction); integer labels and one-hot rows give the same loss.
 #
 # Next: **notebook 02**, how each probability $S_i$ responds to each logit $z_j$ (the softmax Jacobian).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The notation of every notebook
+#
+# | symbol | what it is | shape |
+# | --- | --- | --- |
+# | $z$, $S = \operatorname{softmax}(z)$ | logits and probabilities of one sample, or of a batch (one row $z_n$ per sample) | $(K,)$ or $(N, K)$ |
+# | $y$; $c$ | labels as one-hot rows (`Y` in code); the true class (`labels` in code) | like $z$; $(N,)$ |
+# | $y_{n,i}$, $S_{n,i}$ | sample $n$ of $N$, class $i$ of $K$ | numbers |
+# | $Z_l = A_{l-1} W_l + b_l$, $A_l = \tanh(Z_l)$ | a network's layers (notebook 04), $X = A_0$; the last $Z$ is the logits $z$ | $W_l$: $(D, M)$ |
+# | $dz$, $dZ_l$, $dW_l$, ... | $\partial\,\mathrm{Loss} / \partial(\cdot)$, the shape of what it differentiates | like $z$, $Z_l$, $W_l$ |
+#
+# $\mathrm{Loss}$ is the cross-entropy (for a batch, the mean), logarithms are natural, and `course_utils` names its arguments the same way.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it (more)
