@@ -9,8 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from course_utils.controls import ControlPanel
-from course_utils.widgets import BackpropExplorer, LogitsExplorer, move_status
+from course_utils.widgets import BackpropExplorer, ControlPanel, LogitsExplorer, move_status
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +147,8 @@ def test_move_status_and_panel_input_checks():
 
 def test_digits_explorer_names_and_description():
     sklearn = pytest.importorskip("sklearn")  # noqa: F841
-    from course_utils.digits_explorer import DigitsExplorer
     from course_utils.network import MLP
+    from course_utils.widgets import DigitsExplorer
 
     rng = np.random.default_rng(0)
     X, labels = rng.uniform(0, 16, (5, 64)), np.array([0, 1, 2, 3, 4])
