@@ -487,6 +487,8 @@ def test_explorer_rejects_bad_arguments(trained):
         DigitsExplorer(net, X, y, index=1.5)
     with pytest.raises(ValueError, match="t_range"):
         DigitsExplorer(net, X, y, t_range=(2.0, 1.0))
+    with pytest.raises(TypeError, match="t_range"):
+        DigitsExplorer(net, X, y, t_range=[0.5, 2.0])  # a pair is a tuple
 
 
 def test_reliability_curves_differ_by_marker_and_line_style_not_colour_alone():

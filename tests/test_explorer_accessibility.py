@@ -137,6 +137,8 @@ def test_move_status_and_panel_input_checks():
     assert move_status(None, 1.0, "step 3") == "loss 1.0000; step 3"
     with pytest.raises(ValueError, match="label"):
         ControlPanel([(z, "logit z1")], label="")
+    with pytest.raises(TypeError, match="label"):
+        ControlPanel([(z, "logit z1")], label=None)
     with pytest.raises(ValueError, match="accessible name"):
         ControlPanel([(z, "logit")], label="x controls")  # the name must contain "z1"
     with pytest.raises(TypeError, match="controls"):

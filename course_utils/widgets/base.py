@@ -192,6 +192,28 @@ class Explorer:
             self.image.describe_as(self.describe())
             self.image.value = png
 
+    # -- the steps each explorer writes ----------------------------------------------------------
+
+    def _compute(self) -> None:
+        """Set the numbers shown, ``loss`` among them, from the controls' values."""
+        raise NotImplementedError
+
+    def _draw(self) -> None:
+        """Move the figure's artists to those numbers (``self._figure.update(...)``)."""
+        raise NotImplementedError
+
+    def _readout(self) -> str:
+        """The loss readout's HTML (built around :func:`loss_html`)."""
+        raise NotImplementedError
+
+    def _numbers_html(self) -> str:
+        """The numbers table's HTML (usually :func:`numbers_table`)."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """The picture in words, with the numbers it shows (its text alternative)."""
+        raise NotImplementedError
+
     def _status_extra(self, owner) -> str:
         """What the live region adds after the move and the loss (nothing, unless overridden)."""
         return ""
