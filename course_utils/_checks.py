@@ -195,12 +195,54 @@ def fraction(value, name: str) -> float:
     return value
 
 
-def positive_range(low, high, names: tuple[str, str]) -> tuple[float, float]:
-    """Two positive numbers with low < high, e.g. a temperature range (t_min, t_max)."""
+def positive_fraction(value, name: str) -> float:
+    """A number in (0, 1]: a share that may be the whole (label smoothing epsilon = 1 is uniform labels)."""
+    value = number(value, name, 0, 1)
+    if value == 0:
+        raise ValueError(f"{name} must be > 0, got {value!r}")
+    return value
+
+
+def positive_range(low, high, names: tuple[str, str], contains: float | None = None) -> tuple[float, float]:
+    """Two positive numbers with low < high, e.g. a temperature range (t_min, t_max); ``contains``,
+    when given, a value the range must reach (a temperature slider must reach T = 1)."""
     low, high = positive_number(low, names[0]), positive_number(high, names[1])
     if high <= low:
         raise ValueError(f"{names[1]} must be > {names[0]}, got {names[0]}={low}, {names[1]}={high}")
+    if contains is not None and not low <= contains <= high:
+        raise ValueError(
+            f"the range [{names[0]}, {names[1]}] must contain {contains:g}, got [{low:g}, {high:g}]"
+        )
     return low, high
+
+
+def pair(value, name: str) -> tuple:
+    """A tuple of two (a range given as one argument, like ``t_range=(t_min, t_max)``)."""
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair ({name}[0], {name}[1]), got {value!r}")
+    return value
+
+
+def equal(value, expected, name: str, why: str) -> None:
+    """``value`` must be ``expected`` (a size the data fix); ``why`` says what fixes it."""
+    if value != expected:
+        raise ValueError(f"{name} must be {expected}: {why}, got {value!r}")
+
+
+def text(value, name: str) -> str:
+    """A non-empty string (a label, a name shown to a screen reader)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r}")
+    if not value.strip():
+        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+def instance(value, types: type | tuple[type, ...], name: str, what: str):
+    """``value`` of one of ``types``; ``what`` names them for the message ("sliders or dropdowns")."""
+    if not isinstance(value, types):
+        raise TypeError(f"{name} must hold {what}, got {type(value).__name__}")
+    return value
 
 
 def choice(value, options: tuple, name: str):

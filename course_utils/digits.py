@@ -4,7 +4,7 @@ The digits ship inside scikit-learn's wheel (``sklearn.datasets.load_digits``): 
 8 x 8 images of the digits 0-9, K = 10 classes, nothing downloaded at run time. An image is a
 row x of 64 pixels, so a batch is X of shape (N, 64) and the labels are integer classes (N,).
 The scores and calibration of a model on them are in :mod:`course_utils.metrics`, their figures
-in :mod:`course_utils.plots.digits`, the explorer in :mod:`course_utils.digits_explorer`.
+in :mod:`course_utils.plots.digits`, the explorer in :mod:`course_utils.widgets.digits`.
 """
 
 from __future__ import annotations

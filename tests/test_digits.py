@@ -1,4 +1,4 @@
-"""course_utils.digits, metrics, plots.digits and digits_explorer: data, split, scores, calibration,
+"""course_utils.digits, metrics, plots.digits and widgets.digits: data, split, scores, calibration,
 the input gradient, the figures and the explorer (driven headlessly), each against an
 independent computation written from the formula."""
 
@@ -15,7 +15,6 @@ from PIL import Image
 
 from course_utils import numerical_gradient, relative_error
 from course_utils.digits import K_DIGITS, load_digits_data, split_digits
-from course_utils.digits_explorer import DigitsExplorer
 from course_utils.metrics import (
     Reliability,
     confusion_matrix,
@@ -30,6 +29,7 @@ from course_utils.plots.digits import (
     digits_gallery_figure,
     reliability_figure,
 )
+from course_utils.widgets import DigitsExplorer
 
 
 def ref_log_softmax(z):
@@ -487,6 +487,8 @@ def test_explorer_rejects_bad_arguments(trained):
         DigitsExplorer(net, X, y, index=1.5)
     with pytest.raises(ValueError, match="t_range"):
         DigitsExplorer(net, X, y, t_range=(2.0, 1.0))
+    with pytest.raises(TypeError, match="t_range"):
+        DigitsExplorer(net, X, y, t_range=[0.5, 2.0])  # a pair is a tuple
 
 
 def test_reliability_curves_differ_by_marker_and_line_style_not_colour_alone():

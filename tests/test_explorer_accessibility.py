@@ -9,8 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from course_utils.controls import ControlPanel
-from course_utils.widgets import BackpropExplorer, LogitsExplorer, move_status
+from course_utils.widgets import BackpropExplorer, ControlPanel, LogitsExplorer, move_status
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +137,8 @@ def test_move_status_and_panel_input_checks():
     assert move_status(None, 1.0, "step 3") == "loss 1.0000; step 3"
     with pytest.raises(ValueError, match="label"):
         ControlPanel([(z, "logit z1")], label="")
+    with pytest.raises(TypeError, match="label"):
+        ControlPanel([(z, "logit z1")], label=None)
     with pytest.raises(ValueError, match="accessible name"):
         ControlPanel([(z, "logit")], label="x controls")  # the name must contain "z1"
     with pytest.raises(TypeError, match="controls"):
@@ -148,8 +149,8 @@ def test_move_status_and_panel_input_checks():
 
 def test_digits_explorer_names_and_description():
     sklearn = pytest.importorskip("sklearn")  # noqa: F841
-    from course_utils.digits_explorer import DigitsExplorer
     from course_utils.network import MLP
+    from course_utils.widgets import DigitsExplorer
 
     rng = np.random.default_rng(0)
     X, labels = rng.uniform(0, 16, (5, 64)), np.array([0, 1, 2, 3, 4])

@@ -108,6 +108,22 @@ def test_pyproject_declares_what_each_module_imports():
             )
 
 
+def test_package_data_ships_every_page_side_file():
+    """A non-editable install holds only the .py files and what package-data names: every .js and
+    .css of course_utils (the control panel's page side, which anywidget reads from beside its
+    module) must match a glob of its own package there."""
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]
+    package = ROOT / "course_utils"
+    files = sorted(p for ext in ("*.js", "*.css") for p in package.rglob(ext))
+    assert files, "the control panel's controls.js and controls.css are gone"
+    for path in files:
+        owner = ".".join(path.parent.relative_to(ROOT).parts)
+        globs = package_data.get(owner, [])
+        assert any(path.match(g) for g in globs), f"{path.relative_to(ROOT)}: not in package-data[{owner!r}]"
+
+
 def test_readme_teaching_times_match_the_slide_metadata():
     """The instructors' table: slides + subslides and fragments as the notebooks have them."""
     from collections import Counter

@@ -199,6 +199,8 @@ def test_extremes_give_no_nan_and_no_warning():
         ({"t_min": 2.0, "t_max": 1.5}, ValueError, "t_max"),
         ({"smoothing_max": 1.5}, ValueError, "smoothing_max"),
         ({"smoothing_max": "0.2"}, TypeError, "smoothing_max"),
+        ({"smoothing_max": 0.0}, ValueError, "smoothing_max"),
+        ({"t_min": 1.5, "t_max": 3.0}, ValueError, "must contain 1"),  # the slider must reach T = 1
     ],
 )
 def test_logits_explorer_bad_arguments(kwargs, error, match):
@@ -352,3 +354,24 @@ def test_learning_rate_change_retrains_from_the_same_seed(bx):
 def test_backprop_explorer_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         BackpropExplorer(**kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# The skeleton all explorers share
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_explorer_is_built_on_the_one_skeleton(ex, bx):
+    """Each explorer writes only its own steps; the move -> numbers -> picture -> words -> status
+    path, the lock and the layout are the base class's, so all explorers behave alike."""
+    from course_utils.widgets import DigitsExplorer, Explorer
+
+    for cls in (LogitsExplorer, BackpropExplorer, DigitsExplorer):
+        assert issubclass(cls, Explorer)
+        for shared in ("_assemble", "_on_change", "_refresh", "_repr_mimebundle_"):
+            assert shared not in vars(cls), f"{cls.__name__} redefines {shared}"
+    for explorer in (ex, bx):
+        assert explorer.image.tooltip == explorer.describe()
+        assert f"loss {explorer.loss:.4f}" in explorer.controls.status
+        assert explorer.kind in explorer.widget._dom_classes
+        assert f"{explorer.kind}-numbers" in explorer.numbers._dom_classes

@@ -42,10 +42,10 @@ from course_utils import (
     softmax,
 )
 from course_utils.digits import K_DIGITS, load_digits_data, split_digits
-from course_utils.digits_explorer import DigitsExplorer
 from course_utils.metrics import confusion_matrix, fit_temperature, most_confident_wrong, reliability
 from course_utils.network import MLP, input_gradient, train
 from course_utils.plots import confusion_matrix_figure, digits_gallery_figure, reliability_figure
+from course_utils.widgets import DigitsExplorer
 
 threadpool_limits(1)  # tiny matrices: one BLAS thread beats several fighting over the cores
 np.set_printoptions(precision=3, suppress=True)

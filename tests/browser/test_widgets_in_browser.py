@@ -55,7 +55,7 @@ PLOT_SELECTOR = "img.logits-explorer-plot, img.backprop-explorer-plot, img.widge
 VIEW_SELECTOR = (
     f'.jp-OutputArea-output:has(> .jupyter-widgets), .jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]'
 )
-# An explorer's sliders: the native range inputs of its control panel (course_utils.controls).
+# An explorer's sliders: the native range inputs of its control panel (course_utils.widgets.controls).
 SLIDER_SELECTOR = ".explorer-controls input[type=range]"
 LOSS_PATTERN = re.compile(r"Loss\s*=\s*(-?\d+(?:\.(\d+))?)", re.IGNORECASE)
 MAX_LATENCY_MS = 1000.0
@@ -71,7 +71,7 @@ def _browser_explorer(model_id):
     """The course_utils explorer whose top-level widget has this model id."""
     for o in _gc.get_objects():
         try:
-            if (type(o).__module__ in ("course_utils.widgets", "course_utils.digits_explorer")
+            if (type(o).__module__.startswith("course_utils.widgets.")
                     and getattr(getattr(o, "widget", None), "model_id", None) == model_id):
                 return o
         except Exception:
@@ -91,7 +91,7 @@ def _browser_state(model_id, rerender=False):
                          for i, w in enumerate(sliders)}
     images = [w for w in _walk(o.widget) if type(w).__name__ in ("Image", "DescribedImage")]
     state["png"] = [_b64.b64encode(bytes(w.value)).decode() for w in images]
-    redraw = getattr(o, "_on_change", None) or getattr(o, "_show", None)
+    redraw = getattr(o, "_refresh", None)
     if rerender and redraw is not None:
         with o._lock:
             redraw()   # the same settings, drawn again on the kernel's main thread

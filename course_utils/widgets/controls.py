@@ -32,22 +32,36 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
+from .._checks import instance, text
+
 # The page's side, shipped as package data beside this module (anywidget reads a path's file).
 _ESM = Path(__file__).with_name("controls.js")
 _CSS = Path(__file__).with_name("controls.css")
 
 _SLIDERS = (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider)
+MINUS = "\u2212"  # the minus sign a screen reader reads as "minus" (a hyphen it may skip)
 
 
-def _decimals(widget) -> int:
-    """Decimals shown for a slider (its ``readout_format``, e.g. ".2f" -> 2; 0 for an IntSlider)."""
+def decimals(widget) -> int:
+    """Decimals shown for a slider: 0 for an IntSlider, its ``readout_format`` (".2f" -> 2), else
+    its step's (0.1 -> 1; a log slider's step is in the exponent)."""
     if isinstance(widget, widgets.IntSlider):
         return 0
     match = re.fullmatch(r"\.(\d+)f", getattr(widget, "readout_format", ""))
-    if match:
+    if match and not isinstance(widget, widgets.FloatLogSlider):
         return int(match.group(1))
     step = float(widget.step)
     return max(0, -math.floor(math.log10(step))) if step > 0 else 2
+
+
+def shown(widget) -> str:
+    """A control's value as the panel shows it: "class 3", "0.50", "−1.80", "12", "0.1"."""
+    if isinstance(widget, widgets.Dropdown):
+        return str(widget.label)
+    if isinstance(widget, widgets.FloatLogSlider):
+        return f"{float(widget.value):.3g}"
+    places = decimals(widget)
+    return f"{round(float(widget.value), places) + 0.0:.{places}f}".replace("-", MINUS)
 
 
 class ControlPanel(anywidget.AnyWidget):
@@ -76,13 +90,11 @@ class ControlPanel(anywidget.AnyWidget):
     def __init__(
         self, controls: Sequence[tuple[widgets.Widget, str]], label: str, play=None, **kwargs
     ) -> None:
-        if not isinstance(label, str) or not label.strip():
-            raise ValueError(f"label must be a non-empty string naming the group, got {label!r}")
+        text(label, "label")  # names the group
         specs: list[dict] = []
         self._widgets: dict[str, widgets.Widget] = {}
         for widget, name in controls:
-            if not isinstance(widget, (*_SLIDERS, widgets.Dropdown)):
-                raise TypeError(f"controls must hold sliders or dropdowns, got {type(widget).__name__}")
+            instance(widget, (*_SLIDERS, widgets.Dropdown), "controls", "sliders or dropdowns")
             visible = widget.description
             if not visible or not isinstance(name, str) or visible not in name:
                 raise ValueError(
@@ -107,7 +119,7 @@ class ControlPanel(anywidget.AnyWidget):
                     log=log,
                     base=float(widget.base) if log else 10.0,
                     digits=3,
-                    decimals=_decimals(widget) if not log else max(0, -math.floor(math.log10(widget.step))),
+                    decimals=decimals(widget),
                 )
             specs.append(spec)
             self._widgets[key] = widget
