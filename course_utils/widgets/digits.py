@@ -129,8 +129,9 @@ class DigitsExplorer(Explorer):
         top = np.argsort(-self.probs, kind="stable")[:3]
         rows = "".join(f"<tr><td>{i}</td><td>{self.probs[i]:.3f}</td></tr>" for i in top)
         return (
-            f'<table style="{NUMBERS_FONT}; border-spacing: 12px 1px">'
-            f"<tr><th>digit</th><th>S</th></tr>{rows}</table>"
+            # border-collapse: separate, or a page that collapses tables (the website) drops the spacing
+            f'<table style="{NUMBERS_FONT}; border-collapse: separate; border-spacing: 12px 1px">'
+            f'<tr><th scope="col">digit</th><th scope="col">S</th></tr>{rows}</table>'
             f"<div style='font-family: monospace; font-size: 14px'>S at the true digit {self.label}: "
             f"{self.probs[self.label]:.3f}</div>"
         )

@@ -88,10 +88,10 @@ S, y = probability_symbols(3), label_symbols(3)  # S1, S2, S3 and y1, y2, y3
 (S1, S2, S3), (y1, y2, y3) = S, y
 loss = cross_entropy_sym(S, y)
 dLoss_dS = loss_grad_wrt_S(S, y)  # the row vector [dLoss/dS1, dLoss/dS2, dLoss/dS3]
-display(equation("Loss", loss))
+display(equation(r"\mathrm{Loss}", loss))
 # a column, as on the slide, is the transpose of the row used in the product:
 row_transposed = sp.latex(dLoss_dS) + r"^{\top}"
-display(equation(r"\frac{\partial Loss}{\partial S}", dLoss_dS.T, row_transposed))
+display(equation(r"\frac{\partial \mathrm{Loss}}{\partial S}", dLoss_dS.T, row_transposed))
 
 assert dLoss_dS == sp.Matrix([[-y1 / S1, -y2 / S2, -y3 / S3]]), "dLoss/dS_i = -y_i / S_i"
 
@@ -153,7 +153,8 @@ assert sp.expand(chain_rule_product(1, S, y) - sum(terms)) == 0, "the helper agr
 
 # %% slideshow={"slide_type": "fragment"}
 one_hot_3 = {y1: 0, y2: 0, y3: 1}
-display(equation(r"\frac{\partial Loss}{\partial z_1}", slide_z1.subs(one_hot_3), "S_1 - 0", "S_1 - y_1"))
+display(equation(r"\frac{\partial \mathrm{Loss}}{\partial z_1}", slide_z1.subs(one_hot_3), "S_1 - 0",
+                  "S_1 - y_1"))
 assert slide_z1.subs(one_hot_3) == S1 - 0, "with y = [0, 0, 1]: dLoss/dz1 = S1 = S1 - y1"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -167,7 +168,7 @@ assert slide_z1.subs(one_hot_3) == S1 - 0, "with y = [0, 0, 1]: dLoss/dz1 = S1 =
 # %% slideshow={"slide_type": "fragment"}
 slide_z2 = y1 * S2 + y2 * (S2 - 1) + y3 * S2
 product_2 = (dLoss_dS * J[:, 1])[0]  # row x column 2
-display(equation(r"\frac{\partial Loss}{\partial z_2}", product_2, slide_z2))
+display(equation(r"\frac{\partial \mathrm{Loss}}{\partial z_2}", product_2, slide_z2))
 assert sp.expand(product_2 - slide_z2) == 0, "SymPy confirms the slide's expression for z2"
 assert slide_z2.subs(one_hot_3) == S2 - 0, "with y = [0, 0, 1]: dLoss/dz2 = S2 = S2 - y2"
 
@@ -182,7 +183,7 @@ assert slide_z2.subs(one_hot_3) == S2 - 0, "with y = [0, 0, 1]: dLoss/dz2 = S2 =
 # %% slideshow={"slide_type": "fragment"}
 slide_z3 = y1 * S3 + y2 * S3 + y3 * (S3 - 1)
 product_3 = (dLoss_dS * J[:, 2])[0]  # row x column 3
-display(equation(r"\frac{\partial Loss}{\partial z_3}", product_3, slide_z3))
+display(equation(r"\frac{\partial \mathrm{Loss}}{\partial z_3}", product_3, slide_z3))
 assert sp.expand(product_3 - slide_z3) == 0, "SymPy confirms the slide's expression for z3"
 assert slide_z3.subs(one_hot_3) == S3 - 1, "with y = [0, 0, 1]: dLoss/dz3 = S3 - 1 = S3 - y3"
 
@@ -198,7 +199,7 @@ assert slide_z3.subs(one_hot_3) == S3 - 1, "with y = [0, 0, 1]: dLoss/dz3 = S3 -
 sum_y = y1 + y2 + y3
 for m in (1, 2, 3):
     general_m = S[m - 1] * sum_y - y[m - 1]
-    display(equation(rf"\frac{{\partial Loss}}{{\partial z_{m}}}", general_m))
+    display(equation(rf"\frac{{\partial \mathrm{{Loss}}}}{{\partial z_{m}}}", general_m))
     assert sp.expand(chain_rule_product(m, S, y) - general_m) == 0, f"dLoss/dz{m} = S{m} * sum(y) - y{m}"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -241,7 +242,7 @@ S_of_z = [sp.exp(z_m) / sp.exp(log_sum_exp) for z_m in z]  # softmax
 for m in range(3):
     d_lse = sp.diff(loss_lse, z[m])
     assert sp.simplify(d_lse - (S_of_z[m] - y[m])) == 0, f"dLoss/dz{m + 1} = S - y"
-display(equation(r"\frac{\partial Loss}{\partial z_1}", sp.diff(loss_lse, z[0]), "S_1 - y_1"))
+display(equation(r"\frac{\partial \mathrm{Loss}}{\partial z_1}", sp.diff(loss_lse, z[0]), "S_1 - y_1"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### When each route is the useful one
@@ -263,7 +264,7 @@ loss_of_z = cross_entropy_sym(list(softmax_sym(z)), y)
 gradient_z = sp.Matrix([[sp.diff(loss_of_z, z_m) for z_m in z]])
 gradient_in_S = in_terms_of_S(gradient_z, z, S)
 # shown as a column, so that it fits the slide
-display(equation(r"\left(\frac{\partial Loss}{\partial z}\right)^{\top}", gradient_in_S.T))
+display(equation(r"\left(\frac{\partial \mathrm{Loss}}{\partial z}\right)^{\top}", gradient_in_S.T))
 
 expected = sp.Matrix([[S[m] * sum_y - y[m] for m in range(3)]])
 assert (gradient_in_S - expected).expand() == sp.zeros(1, 3), "both routes give S * sum(y) - y"
@@ -299,7 +300,7 @@ assert relative_error(cross_entropy_grad(z_slide, y_two), fd) < 1e-8, "course_ut
 
 # %% slideshow={"slide_type": "fragment"}
 g = general_symbols()
-lhs = r"\frac{\partial Loss}{\partial z_m}"
+lhs = r"\frac{\partial \mathrm{Loss}}{\partial z_m}"
 
 written, value = general_chain_rule(g)  # sum_i (-y_i / S_i) * S_i (delta_im - S_m)
 display(equation(lhs, written, value))
@@ -492,17 +493,17 @@ LogitsExplorer().widget  # drag the logits, change the true class: S, the loss a
 # %% slideshow={"slide_type": "fragment"}
 rng = np.random.default_rng(514)
 N, K = 4, 3
-Z = rng.normal(scale=2.0, size=(N, K)).round(2)
+z_batch = rng.normal(scale=2.0, size=(N, K)).round(2)
 labels = np.array([2, 0, 1, 2])
 
-G = cross_entropy_grad(Z, labels)  # reduction="mean", the default
-G_by_formula = (softmax(Z) - one_hot(labels, K)) / N
-G_fd = numerical_gradient(lambda Z_var: cross_entropy_with_logits(Z_var, labels), Z)
-print("dLoss/dZ =\n", G.round(4))
+dz_batch = cross_entropy_grad(z_batch, labels)  # reduction="mean", the default
+dz_by_formula = (softmax(z_batch) - one_hot(labels, K)) / N
+dz_fd = numerical_gradient(lambda z_var: cross_entropy_with_logits(z_var, labels), z_batch)
+print("dLoss/dz =\n", dz_batch.round(4))
 
-np.testing.assert_allclose(G, G_by_formula, atol=1e-12, err_msg="row n is (S_n - y_n) / N")
-assert relative_error(G_fd, G) < 1e-8, "finite differences of the mean loss agree"
-np.testing.assert_allclose(cross_entropy_grad(Z, labels, reduction="sum"), N * G, atol=1e-12,
+np.testing.assert_allclose(dz_batch, dz_by_formula, atol=1e-12, err_msg="row n is (S_n - y_n) / N")
+assert relative_error(dz_fd, dz_batch) < 1e-8, "finite differences of the mean loss agree"
+np.testing.assert_allclose(cross_entropy_grad(z_batch, labels, reduction="sum"), N * dz_batch, atol=1e-12,
                            err_msg="without the mean, the gradient is N times larger")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}

@@ -154,8 +154,8 @@ assert abs(loss - np.log(3)) < 0.1, "an untrained net guesses roughly uniformly"
 # %% slideshow={"slide_type": "fragment"}
 dz = cross_entropy_grad(logits, labels)   # (S - y) / N, shape (N, K)
 net.backward(dz)
-for name, g in net.grads.items():
-    print(f"dLoss/d{name}: shape {g.shape}")
+for name, grad in net.grads.items():
+    print(f"dLoss/d{name}: shape {grad.shape}")
 
 assert all(net.grads[k].shape == net.params[k].shape for k in net.params)
 
@@ -212,41 +212,41 @@ assert np.allclose(dz.sum(axis=1), 0, atol=1e-15), "S and y both sum to 1 in eac
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Rule 1: a dense layer $Z = AW + b$, one sample
 #
-# For one sample, input $a$ and output $Z_k = \sum_i a_i W_{ik} + b_k$; write $g_k = \frac{\partial \mathrm{Loss}}{\partial Z_k}$ for the gradient arriving from the right.
+# For one sample, input $a$ and output $Z_k = \sum_i a_i W_{ik} + b_k$; write $dZ_k = \frac{\partial \mathrm{Loss}}{\partial Z_k}$ for the gradient arriving from the right.
 # The loss depends on $W_{ij}$ only **through** the outputs $Z_k$, so by the chain rule
 #
-# $$\frac{\partial \mathrm{Loss}}{\partial W_{ij}} = \sum_k g_k \frac{\partial Z_k}{\partial W_{ij}} = g_j\, a_i,
+# $$\frac{\partial \mathrm{Loss}}{\partial W_{ij}} = \sum_k dZ_k \frac{\partial Z_k}{\partial W_{ij}} = dZ_j\, a_i,
 # \qquad\text{because } \frac{\partial Z_k}{\partial W_{ij}} = a_i \text{ if } k = j, \text{ else } 0.$$
 #
-# All $i, j$ at once: the **outer product** $a\, g^\top$. The same sum gives $\frac{\partial \mathrm{Loss}}{\partial b_j} = g_j$ and $\frac{\partial \mathrm{Loss}}{\partial a_i} = \sum_j W_{ij}\, g_j$, i.e. $W g$.
+# All $i, j$ at once: the **outer product** $a\, dZ^\top$. The same sum gives $\frac{\partial \mathrm{Loss}}{\partial b_j} = dZ_j$ and $\frac{\partial \mathrm{Loss}}{\partial a_i} = \sum_j W_{ij}\, dZ_j$, i.e. $W\, dZ$.
 
 # %% slideshow={"slide_type": "subslide"}
 a = sp.Matrix(sp.symbols("a1 a2"))
-g = sp.Matrix(sp.symbols("g1 g2"))                # dLoss/dZ, arriving from the right
+dZ = sp.Matrix(sp.symbols("dZ1 dZ2"))             # dLoss/dZ, arriving from the right
 W = sp.Matrix(2, 2, sp.symbols("W11 W12 W21 W22"))
 b = sp.Matrix(sp.symbols("b1 b2"))
 Z = W.T * a + b                                     # Z_k = sum_i a_i W_ik + b_k
 
 
-def chain(v):                                       # sum_k g_k dZ_k/dv
-    return sum(g[k] * sp.diff(Z[k], v) for k in range(2))
+def chain(v):                                       # sum_k dLoss/dZ_k dZ_k/dv
+    return sum(dZ[k] * sp.diff(Z[k], v) for k in range(2))
 
 
 dW = sp.Matrix(2, 2, lambda i, j: chain(W[i, j]))
-display(Math(r"\frac{\partial Loss}{\partial W} = " + sp.latex(dW) + r" = a\,g^\top"))
+display(Math(r"\frac{\partial \mathrm{Loss}}{\partial W} = " + sp.latex(dW) + r" = a\,dZ^\top"))
 
-assert dW == a * g.T, "dLoss/dW is the outer product of the layer's input and g"
-assert sp.Matrix([chain(bj) for bj in b]) == g, "dLoss/db = g"
-assert sp.Matrix([chain(ai) for ai in a]) == W * g, "dLoss/da = W g: passed further back"
+assert dW == a * dZ.T, "dLoss/dW is the outer product of the layer's input and dZ"
+assert sp.Matrix([chain(bj) for bj in b]) == dZ, "dLoss/db = dZ"
+assert sp.Matrix([chain(ai) for ai in a]) == W * dZ, "dLoss/da = W dZ: passed further back"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Rule 1 for a batch: the shapes decide
 #
-# A gradient has the shape of what it differentiates. For a batch, $A$ is $(N, n_{in})$ and $dZ$ is $(N, n_{out})$:
+# A gradient has the shape of what it differentiates. For a batch, $A$ is $(N, D)$ and $dZ$ is $(N, M)$, for a layer of $D$ inputs and $M$ outputs:
 #
-# - $dW$ must be $(n_{in}, n_{out})$, like $W$, and add up the samples: the only product that does both is $A^\top dZ$;
-# - $dA$ must be $(N, n_{in})$, like $A$: $dZ\, W^\top$;
-# - $db$ must be $(n_{out},)$, like $b$: $dZ$ summed over the samples (axis 0).
+# - $dW$ must be $(D, M)$, like $W$, and add up the samples: the only product that does both is $A^\top dZ$;
+# - $dA$ must be $(N, D)$, like $A$: $dZ\, W^\top$;
+# - $db$ must be $(M,)$, like $b$: $dZ$ summed over the samples (axis 0).
 #
 # (CS231n's rule of thumb: if you forget the formula, match the shapes.)
 
@@ -261,18 +261,18 @@ for name, value, like in [("dW2 = A1^T dz", A1.T @ dz, W2),
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### From one sample to a batch: $N = 2$, worked out
 #
-# The mean loss is a sum over samples, so $dW$ is the **sum of the per-sample outer products** $a_n g_n^\top$.
-# Stack the $a_n$ as the rows of $A$ and the $g_n$ as the rows of $dZ$: that sum is exactly the matrix product $A^\top dZ$, and $db$ is $dZ$ summed over the samples (axis 0).
+# The mean loss is a sum over samples, so $dW$ is the **sum of the per-sample outer products** $a_n\, dZ_n^\top$.
+# Stack the $a_n$ as the rows of $A$ and the $dZ_n$ as the rows of $dZ$: that sum is exactly the matrix product $A^\top dZ$, and $db$ is $dZ$ summed over the samples (axis 0).
 
 # %% slideshow={"slide_type": "fragment"}
 A_batch = np.array([[1.0, 2.0],      # sample 1's input a_1
                     [3.0, -1.0]])    # sample 2's input a_2
-dZ_batch = np.array([[0.5, -0.5],    # sample 1's upstream gradient g_1
-                     [0.25, 1.0]])   # sample 2's upstream gradient g_2
+dZ_batch = np.array([[0.5, -0.5],    # sample 1's upstream gradient dZ_1
+                     [0.25, 1.0]])   # sample 2's upstream gradient dZ_2
 per_sample = np.outer(A_batch[0], dZ_batch[0]) + np.outer(A_batch[1], dZ_batch[1])
-print("a_1 g_1^T + a_2 g_2^T =", per_sample.tolist())
+print("a_1 dZ_1^T + a_2 dZ_2^T =", per_sample.tolist())
 print("A^T dZ =", (A_batch.T @ dZ_batch).tolist())
-print("db = g_1 + g_2 =", dZ_batch.sum(axis=0))
+print("db = dZ_1 + dZ_2 =", dZ_batch.sum(axis=0))
 
 np.testing.assert_array_equal(A_batch.T @ dZ_batch, per_sample,
                               err_msg="A^T dZ is the sum of the samples' outer products")
