@@ -39,8 +39,10 @@ from IPython.display import Math, display
 from course_utils import (
     cross_entropy_grad,
     cross_entropy_with_logits,
+    cross_entropy_with_logits_and_grad,
     numerical_gradient,
     one_hot,
+    relative_error,
     softmax,
 )
 from course_utils.data import make_spirals
@@ -326,10 +328,20 @@ print("the table and net.backward agree for W1, b1, W2, b2")
 # The same check, on 30 of the points, for a deeper, a wider and a ReLU network: nothing in `MLP.backward` is specific to one hidden layer of 16. Last, what the check cost, counted in forward passes.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-errors = gradient_check(net, X, labels)   # backprop vs numerical_gradient, per parameter
+net.backward(cross_entropy_grad(net.forward(X), labels))  # backprop: dLoss/dp in net.grads
+errors = {}
+for name, p in net.params.items():
+    def loss_with(value, p=p):                # the loss as a function of this parameter alone
+        saved = p.copy()
+        p[...] = value
+        loss = cross_entropy_with_logits(net.forward(X), labels)
+        p[...] = saved
+        return loss
+    errors[name] = relative_error(net.grads[name], numerical_gradient(loss_with, p))  # eps = 1e-6
 for name, err in errors.items():
     print(f"{name:>3} {str(net.params[name].shape):>8}: relative error {err:.0e}")
 assert all(err < 1e-7 for err in errors.values()), errors
+assert errors == gradient_check(net, X, labels), "course_utils.experiments.gradient_check is this loop"
 
 # %% slideshow={"slide_type": "subslide"}
 others = [([2, 8, 8, 8, 3], "tanh"), ([2, 48, 3], "tanh"), ([2, 12, 12, 3], "relu")]
@@ -358,11 +370,22 @@ assert counted.forward_calls == 2 * counted.num_params + 1, "2P + 1 forward pass
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Training: the four steps, 800 times
 #
-# `train` repeats forward, loss, backward, update and records the loss at every step.
+# Full-batch gradient descent is the lecture's four steps in a loop. Steps 2 and 3 start from one softmax: `cross_entropy_with_logits_and_grad` gives the loss and $dz = \frac{1}{N}(S - y)$ together.
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "fragment"}
 net = MLP([2, 16, 3], seed=0)
-run = train(net, X, labels, lr=2.0, steps=800)
+lr, history = 2.0, []
+for _ in range(800):                                               # 800 steps
+    logits = net.forward(X)                                        # 1. forward pass
+    loss, dz = cross_entropy_with_logits_and_grad(logits, labels)  # 2. loss, and dz = (S - y) / N
+    net.backward(dz)                                               # 3. backward pass: net.grads
+    for name, p in net.params.items():                             # 4. update: p <- p - lr dLoss/dp
+        p -= lr * net.grads[name]
+    history.append(loss)
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+run = train(MLP([2, 16, 3], seed=0), X, labels, lr=2.0, steps=800)  # the same loop, recording more
+assert run.history[:800] == history, "course_utils.network.train is this loop"
 accuracy = net.accuracy(X, labels)
 print(f"loss: {run.history[0]:.4f} at step 0 -> {run.history[-1]:.4f} at step 800")
 print(f"training accuracy: {accuracy:.1%}")
