@@ -48,7 +48,6 @@ __all__ = [
     "general_softmax",
     "general_softmax_jacobian",
     "general_cross_entropy_grad",
-    "general_chain_rule",
     "evaluate_general",
     "lambdify_matrix",
     "equation",
@@ -230,18 +229,6 @@ def general_cross_entropy_grad(g: GeneralSymbols) -> tuple[sp.Expr, sp.Expr]:
     loss = -sp.Sum(g.y[g.i] * sp.log(general_softmax(g)), (g.i, 1, g.K))
     raw = _in_range(sp.diff(loss, g.z[g.m]).doit(), g, g.m)
     return raw, _to_S(raw, g)
-
-
-def general_chain_rule(g: GeneralSymbols) -> tuple[sp.Expr, sp.Expr]:
-    """The chain rule for any K: Sum_i (-y_i / S_i) * S_i (delta_im - S_m).
-
-    Returns (the Sum as written, its value), the value being S_m * Sum_i y_i - y_m: the
-    KroneckerDelta keeps only the i = m term of -y_i delta_im, and S_m comes out of the rest.
-    """
-    i, m = g.i, g.m
-    written = sp.Sum((-g.y[i] / g.S[i]) * g.S[i] * (sp.KroneckerDelta(i, m) - g.S[m]), (i, 1, g.K))
-    value = _in_range(sp.expand(written).doit(), g, m)
-    return written, sp.simplify(sp.factor_terms(value))
 
 
 # --------------------------------------------------------------------------- numbers and display

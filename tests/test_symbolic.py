@@ -15,7 +15,6 @@ from course_utils.symbolic import (
     cross_entropy_sym,
     equation,
     evaluate_general,
-    general_chain_rule,
     general_cross_entropy_grad,
     general_softmax,
     general_softmax_jacobian,
@@ -165,13 +164,6 @@ def test_evaluate_general_checks_its_input():
         evaluate_general(in_S, g, 3, S=[0.2, 0.3, 0.5], q=1)
     with pytest.raises(ValueError, match="free symbols"):
         evaluate_general(in_S, g, 3, S=[0.2, 0.3, 0.5], i=1)
-
-
-def test_general_chain_rule_agrees_with_direct_derivative():
-    g = general_symbols()
-    written, value = general_chain_rule(g)
-    assert isinstance(written, sp.Sum)
-    assert sp.simplify(value - general_cross_entropy_grad(g)[1]) == 0
 
 
 def test_general_softmax_default_index():

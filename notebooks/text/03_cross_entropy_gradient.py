@@ -50,10 +50,8 @@ from course_utils.symbolic import (
     chain_rule_product,
     cross_entropy_sym,
     equation,
-    general_chain_rule,
     general_cross_entropy_grad,
     general_symbols,
-    in_terms_of_S,
     label_symbols,
     logit_symbols,
     loss_grad_wrt_S,
@@ -262,7 +260,8 @@ display(equation(r"\frac{\partial \mathrm{Loss}}{\partial z_1}", sp.diff(loss_ls
 z = logit_symbols(3)
 loss_of_z = cross_entropy_sym(list(softmax_sym(z)), y)
 gradient_z = sp.Matrix([[sp.diff(loss_of_z, z_m) for z_m in z]])
-gradient_in_S = in_terms_of_S(gradient_z, z, S)
+gradient_in_S = gradient_z.subs({z_m: sp.log(S_m) for z_m, S_m in zip(z, S, strict=True)})  # e^{z_m} = S_m
+gradient_in_S = gradient_in_S.subs(S[0] + S[1] + S[2], 1).applyfunc(sp.expand)  # as in notebook 02
 # shown as a column, so that it fits the slide
 display(equation(r"\left(\frac{\partial \mathrm{Loss}}{\partial z}\right)^{\top}", gradient_in_S.T))
 
@@ -302,7 +301,11 @@ assert relative_error(cross_entropy_grad(z_slide, y_two), fd) < 1e-8, "course_ut
 g = general_symbols()
 lhs = r"\frac{\partial \mathrm{Loss}}{\partial z_m}"
 
-written, value = general_chain_rule(g)  # sum_i (-y_i / S_i) * S_i (delta_im - S_m)
+i, m = g.i, g.m
+written = sp.Sum((-g.y[i] / g.S[i]) * g.S[i] * (sp.KroneckerDelta(i, m) - g.S[m]), (i, 1, g.K))
+value = sp.expand(written).doit()  # the delta keeps the i = m term of the first part
+value = value.subs({sp.Ge(g.K, m): True, sp.Le(m, g.K): True})  # m is a class: m <= K
+value = sp.simplify(sp.factor_terms(value))  # S_m comes out of the second part's sum
 display(equation(lhs, written, value))
 
 raw, in_S = general_cross_entropy_grad(g)  # differentiate -sum_i y_i log softmax(z)_i directly
