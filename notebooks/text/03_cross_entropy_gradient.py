@@ -54,7 +54,6 @@ from course_utils.symbolic import (
     general_symbols,
     label_symbols,
     logit_symbols,
-    loss_grad_wrt_S,
     probability_symbols,
     slide_jacobian,
     softmax_sym,
@@ -84,8 +83,8 @@ np.set_printoptions(precision=4, suppress=True)
 # %% slideshow={"slide_type": "fragment"}
 S, y = probability_symbols(3), label_symbols(3)  # S1, S2, S3 and y1, y2, y3
 (S1, S2, S3), (y1, y2, y3) = S, y
-loss = cross_entropy_sym(S, y)
-dLoss_dS = loss_grad_wrt_S(S, y)  # the row vector [dLoss/dS1, dLoss/dS2, dLoss/dS3]
+loss = -(y1 * sp.log(S1) + y2 * sp.log(S2) + y3 * sp.log(S3))  # the lecture's loss (natural log)
+dLoss_dS = sp.Matrix([[sp.diff(loss, S_i) for S_i in S]])  # the row [dLoss/dS1, dLoss/dS2, dLoss/dS3]
 display(equation(r"\mathrm{Loss}", loss))
 # a column, as on the slide, is the transpose of the row used in the product:
 row_transposed = sp.latex(dLoss_dS) + r"^{\top}"
