@@ -73,11 +73,14 @@ print("S = e^z / sum  =", S_by_hand.round(4))
 # %% slideshow={"slide_type": "fragment"}
 S = softmax(z)  # the course's reference implementation
 
-np.testing.assert_allclose(S, S_by_hand, rtol=1e-12, err_msg="course_utils.softmax must follow the formula")
 assert np.isclose(S.sum(), 1.0), "probabilities sum to 1"
 assert np.all(S > 0), "every probability is positive"
 assert list(np.argsort(S)) == list(np.argsort(z)), "a larger logit gets a larger probability"
 print("S =", S.round(4), "  sum(S) =", S.sum().round(6))
+
+# %% slideshow={"slide_type": "skip"}
+# course_utils agrees with the code above (run, not shown on the slides)
+np.testing.assert_allclose(S, S_by_hand, rtol=1e-12, err_msg="course_utils.softmax must follow the formula")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The same example as a picture
@@ -141,6 +144,9 @@ print(f"Loss = {loss:.4f}")
 
 assert round(loss, 3) == 0.511, "the slide's answer"
 assert np.isclose(loss, -np.log(0.6)), "only the true class's term survives"
+
+# %% slideshow={"slide_type": "skip"}
+# course_utils agrees with the code above (run, not shown on the slides)
 assert np.isclose(cross_entropy(S, y), loss), "course_utils.cross_entropy must agree"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -162,6 +168,9 @@ print(f"cross_entropy(S, y)       = {cross_entropy(S_zero, y):.3f}")
 
 assert np.isnan(naive), "0 * log 0 evaluates to 0 * (-inf) = NaN in floating point"
 assert round(by_convention, 3) == 0.511, "the slide's loss: only -log(S_3) counts"
+
+# %% slideshow={"slide_type": "skip"}
+# course_utils agrees with the code above (run, not shown on the slides)
 assert np.isclose(cross_entropy(S_zero, y), by_convention), "course_utils uses 0 log 0 = 0"
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -188,6 +197,9 @@ print(f"natural log: {loss_ln:.3f}   log2: {loss_log2:.3f}   log10: {loss_log10:
 assert round(loss_ln, 3) == 0.511, "natural log: the slide's number"
 assert round(loss_log2, 3) == 0.737, "base 2 would give 0.737 (the loss in bits)"
 assert round(loss_log10, 3) == 0.222, "base 10 would give 0.222"
+
+# %% slideshow={"slide_type": "skip"}
+# course_utils agrees with the code above (run, not shown on the slides)
 assert round(cross_entropy(S, y), 3) == 0.511, "course_utils uses the natural log, like the lecture"
 
 # %% [markdown] slideshow={"slide_type": "fragment"}

@@ -141,6 +141,9 @@ assert [sp.expand(t) for t in simplified] == expected_terms, "each term, simplif
 assert sp.expand(sum(terms) - slide_z1) == 0, "SymPy confirms the slide's z1 expression"
 assert sp.expand(sum(terms) - (S1 * (y1 + y2 + y3) - y1)) == 0, "= S1 * sum(y) - y1"
 assert sp.expand((dLoss_dS * J[:, 0])[0] - sum(terms)) == 0, "the row x column product"
+
+# %% slideshow={"slide_type": "skip"}
+# course_utils agrees with the code above (run, not shown on the slides)
 assert sp.expand(chain_rule_product(1, S, y) - sum(terms)) == 0, "the helper agrees"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -286,6 +289,9 @@ print("S - y                =", (S_num - y_two).round(4))
 
 assert relative_error(fd, general_form) < 1e-8, "the general form is the gradient"
 assert relative_error(fd, S_num - y_two) > 0.1, "S - y is wrong when sum(y) != 1"
+
+# %% slideshow={"slide_type": "skip"}
+# course_utils agrees with the code above (run, not shown on the slides)
 assert relative_error(cross_entropy_grad(z_slide, y_two), fd) < 1e-8, "course_utils uses the general form"
 
 # %% [markdown] slideshow={"slide_type": "notes"}

@@ -341,6 +341,9 @@ for name, p in net.params.items():
 for name, err in errors.items():
     print(f"{name:>3} {str(net.params[name].shape):>8}: relative error {err:.0e}")
 assert all(err < 1e-7 for err in errors.values()), errors
+
+# %% slideshow={"slide_type": "skip"}
+# course_utils agrees with the code above (run, not shown on the slides)
 assert errors == gradient_check(net, X, labels), "course_utils.experiments.gradient_check is this loop"
 
 # %% slideshow={"slide_type": "subslide"}
@@ -385,7 +388,6 @@ for _ in range(800):                                               # 800 steps
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 run = train(MLP([2, 16, 3], seed=0), X, labels, lr=2.0, steps=800)  # the same loop, recording more
-assert run.history[:800] == history, "course_utils.network.train is this loop"
 accuracy = net.accuracy(X, labels)
 print(f"loss: {run.history[0]:.4f} at step 0 -> {run.history[-1]:.4f} at step 800")
 print(f"training accuracy: {accuracy:.1%}")
@@ -396,6 +398,10 @@ print(f"a linear model, same training: {linear.accuracy(X, labels):.1%}")
 
 assert accuracy >= 0.95, "the hidden layer learns the spirals"
 assert linear.accuracy(X, labels) < 0.7, "no straight line separates three spirals"
+
+# %% slideshow={"slide_type": "skip"}
+# course_utils agrees with the code above (run, not shown on the slides)
+assert run.history[:800] == history, "course_utils.network.train is this loop"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The loss curve: $\eta = 2.0$ is near the edge

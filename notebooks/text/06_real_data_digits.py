@@ -119,8 +119,11 @@ dz_by_hand = (softmax(z) - one_hot(split.labels_train, K_DIGITS)) / N  # (S - y)
 dW_by_hand = split.X_train.T @ dz_by_hand  # X^T dLoss/dz: (64, N) @ (N, 10)
 
 assert grads["W1"].shape == (64, 10)
-np.testing.assert_allclose(dz_by_hand, cross_entropy_grad(z, split.labels_train), atol=1e-15)
 np.testing.assert_allclose(grads["W1"], dW_by_hand, atol=1e-12, err_msg="the network uses X^T (S - y) / N")
+
+# %% slideshow={"slide_type": "skip"}
+# course_utils agrees with the code above (run, not shown on the slides)
+np.testing.assert_allclose(dz_by_hand, cross_entropy_grad(z, split.labels_train), atol=1e-15)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Training: gradient descent with $\frac{S - y}{N}$
@@ -354,8 +357,11 @@ def loss_of_pixels(pixels, net=softmax_reg):
 
 fd = numerical_gradient(loss_of_pixels, x)
 assert by_hand.shape == (64,)
-np.testing.assert_allclose(input_gradient(softmax_reg, x, c, T_fit), by_hand, atol=1e-14)
 assert relative_error(fd, by_hand) < 1e-7, "finite differences agree with (S - y) W^T / T"
+
+# %% slideshow={"slide_type": "skip"}
+# course_utils agrees with the code above (run, not shown on the slides)
+np.testing.assert_allclose(input_gradient(softmax_reg, x, c, T_fit), by_hand, atol=1e-14)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### And through a hidden layer
@@ -376,6 +382,9 @@ dx = (dA_1 * (1 - A_1**2)) @ mlp.params["W1"].T  # through tanh, then (32,) (32,
 
 fd_mlp = numerical_gradient(lambda pixels: loss_of_pixels(pixels, mlp), x)
 assert relative_error(fd_mlp, dx) < 1e-7, "finite differences agree through tanh as well"
+
+# %% slideshow={"slide_type": "skip"}
+# course_utils agrees with the code above (run, not shown on the slides)
 np.testing.assert_allclose(input_gradient(mlp, x, c, T_fit), dx, atol=1e-14)  # and so does course_utils
 
 # %% [markdown] slideshow={"slide_type": "slide"}
