@@ -27,7 +27,7 @@
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** This deck covers the lecture's two "Backpropagation" slides (the four steps and the advantages).
 # It uses `course_utils.network.MLP`, whose backward pass starts from `cross_entropy_grad`: the gradient $S - y$ derived in notebook 03, computed in one place only.
-# Every claim is an `assert`, so the notebook fails when it stops being true. Training results, timings and memory peaks are printed as measured: their last digits differ between machines (and a chaotic run, such as $\eta = 10$, differs in more than that), so they are asserted with margins, and over seeds 0–4 where one run could mislead.
+# Every claim is an `assert`, so the notebook fails when it stops being true. Training results, timings and memory peaks are printed as measured: their last digits differ between machines (and a chaotic run, such as $\eta = 10$, differs in more than that), so each claim about them is checked with room to spare, and over seeds 0–4 where one run could mislead.
 # The explorer cell needs a live kernel: in the exported deck, or any static view of the notebook (nbviewer, GitHub), it shows a snapshot of its last state and its controls do nothing. Present it live in JupyterLab.
 
 # %% slideshow={"slide_type": "skip"}
@@ -324,7 +324,7 @@ print("the table and net.backward agree for W1, b1, W2, b2")
 # ## Gradient check: every parameter against finite differences
 #
 # Central differences, $\frac{\partial \mathrm{Loss}}{\partial p_k} \approx \frac{\mathrm{Loss}(p + \epsilon e_k) - \mathrm{Loss}(p - \epsilon e_k)}{2\epsilon}$ with $\epsilon = 10^{-6}$, know nothing about the chain rule.
-# If backprop is right, the two agree to a relative error $\max|a - b| / \max(|a| + |b|)$ of about $10^{-9}$ to $10^{-8}$; we assert below $10^{-7}$ (CS231n's "good"). Their last digits differ between machines; the assert only asks for $< 10^{-7}$.
+# If backprop is right, the two agree to a relative error $\max|a - b| / \max(|a| + |b|)$ of about $10^{-9}$ to $10^{-8}$. The claim checked is CS231n's "good", below $10^{-7}$: the last digits differ between machines.
 # The same check, on 30 of the points, for a deeper, a wider and a ReLU network: nothing in `MLP.backward` is specific to one hidden layer of 16. Last, what the check cost, counted in forward passes.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]

@@ -143,7 +143,7 @@ assert acc_test >= 0.92, "and gets most unseen digits right (at least 92 % for e
 
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** The printed numbers are not compared by the tests (they move by a fraction of a percent from machine to machine); the asserts hold with a margin on every seed we tried. Point out that test accuracy is a little below training accuracy: the gap is what "held out" measures.
+# **Speaker notes.** The printed numbers move by a fraction of a percent from machine to machine; each claim about them holds with room to spare on every seed tried. Point out that test accuracy is a little below training accuracy: the gap is what "held out" measures.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Is it luck? Five seeds
