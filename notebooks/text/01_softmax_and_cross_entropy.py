@@ -421,12 +421,12 @@ assert np.isclose(cross_entropy(S_batch, Y), mean_loss), "from probabilities too
 # | symbol | what it is | shape |
 # | --- | --- | --- |
 # | $z$, $S = \operatorname{softmax}(z)$ | logits and probabilities of one sample, or of a batch (one row $z_n$ per sample) | $(K,)$ or $(N, K)$ |
-# | $y$; $c$ | labels as one-hot rows (`Y` in code); the true class (`labels` in code) | like $z$; $(N,)$ |
+# | $y$; $c$ | labels as one-hot rows (`Y` for a batch); one sample's true class (`labels` for a batch) | like $z$; a number, $(N,)$ |
 # | $y_{n,i}$, $S_{n,i}$ | sample $n$ of $N$, class $i$ of $K$ | numbers |
-# | $Z_l = A_{l-1} W_l + b_l$, $A_l = \tanh(Z_l)$ | a network's layers (notebook 04), $X = A_0$; the last $Z$ is the logits $z$ | $W_l$: $(D, M)$ |
+# | $Z_l = A_{l-1} W_l + b_l$, $A_l = \tanh(Z_l)$ | a network's layers (notebooks 04–06), $X = A_0$, tanh on the hidden ones; the last $Z$ is $z$ | $W_l$: $(D, M)$, $b_l$: $(M,)$ |
 # | $dz$, $dZ_l$, $dW_l$, ... | $\partial\,\mathrm{Loss} / \partial(\cdot)$, the shape of what it differentiates | like $z$, $Z_l$, $W_l$ |
 #
-# $\mathrm{Loss}$ is the cross-entropy (for a batch, the mean), logarithms are natural, and `course_utils` names its arguments the same way.
+# $\mathrm{Loss}$ is the cross-entropy (for a batch, the mean), logarithms are natural, and `course_utils` names its arguments after these symbols.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it (more)

@@ -256,7 +256,7 @@ display(equation(r"\frac{\partial \mathrm{Loss}}{\partial z_1}", sp.diff(loss_ls
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Optional: a third route, let SymPy differentiate with respect to $z$
 #
-# No algebra by hand at all: write the loss as a function of the logits, $-\sum_i y_i \log\big(\operatorname{softmax}(z)_i\big)$, let SymPy differentiate, then rewrite in $S$:
+# No algebra by hand at all: write the loss as a function of the logits, $-\sum_i y_i \log\big(\operatorname{softmax}(z)_i\big)$, let SymPy differentiate, then rewrite in $S$ by notebook 02's substitution $z_m = \log S_m$ (exact: softmax ignores a shift of all logits):
 
 # %% slideshow={"slide_type": "fragment"}
 z = logit_symbols(3)
@@ -300,7 +300,7 @@ assert relative_error(cross_entropy_grad(z_slide, y_two), fd) < 1e-8, "course_ut
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Any number of classes $K$
 #
-# The same derivation with `IndexedBase` and `Sum`: the chain-rule sum with the Jacobian $S_i(\delta_{im} - S_m)$, and, as a second route, the derivative of the loss written in $z$.
+# The same derivation with `IndexedBase` and `Sum`: the chain-rule sum with the Jacobian $S_i(\delta_{im} - S_m)$ (SymPy cancels $\frac{1}{S_i} \cdot S_i$ as it builds the sum, so it shows the sum already shortened), and, as a second route, the derivative of the loss written in $z$.
 
 # %% slideshow={"slide_type": "fragment"}
 g = general_symbols()

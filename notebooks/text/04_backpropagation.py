@@ -177,7 +177,7 @@ print(f"loss before the update {loss:.4f}, after {new_loss:.4f}")
 assert new_loss < loss, "one step against the gradient lowers the loss"
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# The four steps are exactly the body of `course_utils.network.train`: forward, loss, backward from `cross_entropy_grad`, step.
+# The four steps are exactly the body of `course_utils.network.train` (the training slide writes that loop out): forward, loss and $dz$ from one softmax, backward, step.
 # Ask the class what would happen with a negative learning rate (the loss would go up: `step` refuses it).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -191,7 +191,7 @@ assert new_loss < loss, "one step against the gradient lowers the loss"
 # &\text{output layer:} & dW_2 &= A_1^\top dz, \quad db_2 = \textstyle\sum_n dz_n && (16, K),\ (K,)\\
 # &\text{into the hidden layer:} & dA_1 &= dz\, W_2^\top && (N, 16)\\
 # &\text{through tanh:} & dZ_1 &= dA_1 \odot (1 - A_1^2) && (N, 16)\\
-# &\text{first layer:} & dW_1 &= X^\top dZ_1, \quad db_1 = \textstyle\sum_n dZ_{1,n} && (2, 16),\ (16,)
+# &\text{first layer:} & dW_1 &= X^\top dZ_1, \quad db_1 = \textstyle\sum_n (dZ_1)_n && (2, 16),\ (16,)
 # \end{aligned}
 # $$
 #
@@ -267,14 +267,14 @@ for name, value, like in [("dW2 = A1^T dz", A1.T @ dz, W2),
 # Stack the $a_n$ as the rows of $A$ and the $dZ_n$ as the rows of $dZ$: that sum is exactly the matrix product $A^\top dZ$, and $db$ is $dZ$ summed over the samples (axis 0).
 
 # %% slideshow={"slide_type": "fragment"}
-A_batch = np.array([[1.0, 2.0],      # sample 1's input a_1
-                    [3.0, -1.0]])    # sample 2's input a_2
-dZ_batch = np.array([[0.5, -0.5],    # sample 1's upstream gradient dZ_1
-                     [0.25, 1.0]])   # sample 2's upstream gradient dZ_2
+A_batch = np.array([[1.0, 2.0],      # row 0: sample 1's input
+                    [3.0, -1.0]])    # row 1: sample 2's input
+dZ_batch = np.array([[0.5, -0.5],    # row 0: sample 1's upstream gradient
+                     [0.25, 1.0]])   # row 1: sample 2's upstream gradient
 per_sample = np.outer(A_batch[0], dZ_batch[0]) + np.outer(A_batch[1], dZ_batch[1])
-print("a_1 dZ_1^T + a_2 dZ_2^T =", per_sample.tolist())
+print("outer(A[0], dZ[0]) + outer(A[1], dZ[1]) =", per_sample.tolist())
 print("A^T dZ =", (A_batch.T @ dZ_batch).tolist())
-print("db = dZ_1 + dZ_2 =", dZ_batch.sum(axis=0))
+print("db = dZ[0] + dZ[1] =", dZ_batch.sum(axis=0))
 
 np.testing.assert_array_equal(A_batch.T @ dZ_batch, per_sample,
                               err_msg="A^T dZ is the sum of the samples' outer products")
@@ -373,7 +373,7 @@ assert counted.forward_calls == 2 * counted.num_params + 1, "2P + 1 forward pass
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Training: the four steps, 800 times
 #
-# Full-batch gradient descent is the lecture's four steps in a loop. Steps 2 and 3 start from one softmax: `cross_entropy_with_logits_and_grad` gives the loss and $dz = \frac{1}{N}(S - y)$ together.
+# Full-batch gradient descent is the lecture's four steps in a loop. Steps 2 and 3 start from one softmax: `cross_entropy_with_logits_and_grad` gives the loss and $dz = \frac{1}{N}(S - y)$ together. `train` runs this same loop and records more (the loss after the last step, accuracy, snapshots for the explorer): the cells after this one use its record.
 
 # %% slideshow={"slide_type": "fragment"}
 net = MLP([2, 16, 3], seed=0)
@@ -382,7 +382,7 @@ for _ in range(800):                                               # 800 steps
     logits = net.forward(X)                                        # 1. forward pass
     loss, dz = cross_entropy_with_logits_and_grad(logits, labels)  # 2. loss, and dz = (S - y) / N
     net.backward(dz)                                               # 3. backward pass: net.grads
-    for name, p in net.params.items():                             # 4. update: p <- p - lr dLoss/dp
+    for name, p in net.params.items():                             # 4. p <- p - lr dLoss/dp, in place
         p -= lr * net.grads[name]
     history.append(loss)
 
@@ -566,7 +566,7 @@ display(loss_curves_figure({eta: outcomes[eta] for eta in (0.01, 0.5, 2.0, 10.0)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - The **four steps**: forward pass (cache each dense layer's input $A_{l-1}$), loss (mean cross-entropy), backward pass from $dz = \frac{1}{N}(S - y)$, then layer by layer $dW_l = A_{l-1}^\top dZ_l$ (the only product of $W_l$'s shape), $db_l = \sum_n dZ_{l,n}$, $dA_{l-1} = dZ_l\,W_l^\top$ and through tanh $dZ_{l-1} = dA_{l-1} \odot (1 - A_{l-1}^2)$; weight update $p \leftarrow p - \eta\,\frac{\partial \mathrm{Loss}}{\partial p}$.
+# - The **four steps**: forward pass (cache each dense layer's input $A_{l-1}$), loss (mean cross-entropy), backward pass from $dz = \frac{1}{N}(S - y)$, then layer by layer $dW_l = A_{l-1}^\top dZ_l$ (the only product of $W_l$'s shape), $db_l = \sum_n (dZ_l)_n$ (its rows summed), $dA_{l-1} = dZ_l\,W_l^\top$ and through tanh $dZ_{l-1} = dA_{l-1} \odot (1 - A_{l-1}^2)$; weight update $p \leftarrow p - \eta\,\frac{\partial \mathrm{Loss}}{\partial p}$.
 # - Every gradient agrees with finite differences (relative error $< 10^{-7}$ here, $< 10^{-6}$ for other depths, widths and ReLU).
 # - **Fast**: 1 forward + 1 backward pass instead of $2P$ forward passes; the advantage **grows** with $P$ (> 50× at $P = 771$).
 # - **Memory**, an erratum: efficient in time, it **pays in memory**: $N \times$ (sum of the layer widths, output excluded) cached numbers, more than finite differences keep (hence checkpointing).

@@ -237,14 +237,14 @@ points(passed[3], out_of=2)
 #
 # A dense layer computes $Z = X W + b$ for a batch:
 # $X$ is $(N, D)$, $W$ is $(D, M)$, $b$ is $(M,)$ and $Z$ is $(N, M)$, that is
-# $Z_{nm} = \sum_{d} X_{nd} W_{dm} + b_m$.
+# $Z_{n,m} = \sum_{d} X_{n,d} W_{d,m} + b_m$.
 #
 # Backpropagation hands the layer `dZ` $= \partial\,\mathrm{Loss} / \partial Z$, shape $(N, M)$.
 # Return `(dX, dW, db)`, the gradients of the loss with respect to $X$, $W$ and $b$; each has the shape of what
 # it differentiates. By the chain rule, for example,
 #
-# $$\frac{\partial\,\mathrm{Loss}}{\partial W_{dm}} = \sum_{n=1}^{N}
-# \frac{\partial\,\mathrm{Loss}}{\partial Z_{nm}}\,\frac{\partial Z_{nm}}{\partial W_{dm}}$$
+# $$\frac{\partial\,\mathrm{Loss}}{\partial W_{d,m}} = \sum_{n=1}^{N}
+# \frac{\partial\,\mathrm{Loss}}{\partial Z_{n,m}}\,\frac{\partial Z_{n,m}}{\partial W_{d,m}}$$
 
 # %% deletable=false nbgrader={"cell_type": "code", "checksum": "406029fe22f6103bf61daaf7ea73945e", "grade": false, "grade_id": "dense_backward_answer", "locked": false, "schema_version": 3, "solution": true, "task": false} slideshow={"slide_type": "subslide"}
 def my_dense_backward(X, W, b, dZ):
@@ -264,10 +264,10 @@ def my_dense_backward(X, W, b, dZ):
 #
 # <details><summary><b>Hint</b> 2 · setting it up (open when hint 1 was not enough)</summary>
 #
-# Start from one entry: $Z_{nm} = \sum_d X_{nd} W_{dm} + b_m$. So $\partial Z_{nm} /
-# \partial W_{dm} = X_{nd}$, and $\partial\,\mathrm{Loss}/\partial W_{dm} = \sum_n X_{nd}\,dZ_{nm}$:
+# Start from one entry: $Z_{n,m} = \sum_d X_{n,d} W_{d,m} + b_m$. So $\partial Z_{n,m} /
+# \partial W_{d,m} = X_{n,d}$, and $\partial\,\mathrm{Loss}/\partial W_{d,m} = \sum_n X_{n,d}\,dZ_{n,m}$:
 # write that sum over $n$ as a matrix product of `X` and `dZ`, and let the shape $(D, M)$ tell you where the
-# transpose goes. Do the same for $X_{nd}$ (a sum over $m$). For $b_m$, every sample $n$ contributes: what do
+# transpose goes. Do the same for $X_{n,d}$ (a sum over $m$). For $b_m$, every sample $n$ contributes: what do
 # you do with the batch axis?
 #
 # </details>

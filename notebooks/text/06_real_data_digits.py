@@ -101,7 +101,7 @@ assert np.array_equal(np.sort(every_row), np.arange(len(labels))), "disjoint, an
 #
 # One dense layer and softmax, nothing hidden:
 #
-# $$z = x W + b \quad (W: 64 \times 10), \qquad S = \operatorname{softmax}(z), \qquad \mathrm{Loss} = -\frac{1}{N}\sum_n \sum_i y_{n,i} \log S_{n,i}$$
+# $$z = X W + b \quad (W: 64 \times 10), \qquad S = \operatorname{softmax}(z), \qquad \mathrm{Loss} = -\frac{1}{N}\sum_n \sum_i y_{n,i} \log S_{n,i}$$
 #
 # with $y$ one-hot, as in notebooks 03 and 04. The backward pass is notebook 03's result and one shape rule, $\frac{\partial \mathrm{Loss}}{\partial W}$ has $W$'s shape $64 \times 10$, so it is $X^\top \frac{\partial \mathrm{Loss}}{\partial z}$:
 #
