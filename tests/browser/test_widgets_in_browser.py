@@ -323,7 +323,7 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
         errors = stderr.all_text_contents()
         assert not errors, f"{name}: cell output on stderr / error:\n" + "\n---\n".join(errors)[:4000]
         assert not not_run, f"{name}: code cells {not_run} did not run (prompts {prompts})"
-        saved = _saved_notebook(server, relpath, len(prompts))
+        saved = _saved_notebook(server, relpath, len(prompts), save=lambda: page.keyboard.press("Control+s"))
         model_ids = [
             out["data"][WIDGET_MIME]["model_id"]
             for cell in saved["cells"]
@@ -398,15 +398,21 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
         page.close()
 
 
-def _saved_notebook(lab, relpath: str, n_code: int) -> dict:
-    """The notebook as saved by JupyterLab after the run (waits for the save to land)."""
+def _saved_notebook(lab, relpath: str, n_code: int, save=None) -> dict:
+    """The notebook as saved by JupyterLab after the run (waits for the save to land). ``save``:
+    saves again every 2 s while the saved file lacks results, for a save that raced the last cells
+    (Notebook 7 once saved 4 of 26 code cells unrun although the page showed them all run)."""
     deadline = time.monotonic() + 30
+    saved_at = time.monotonic()
     while True:
         nb = lab.api(f"/api/contents/{relpath}?content=1")["content"]
         counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
         if len(counts) == n_code and all(counts):
             break
         assert time.monotonic() < deadline, f"{relpath}: not saved after the run (counts {counts})"
+        if save is not None and time.monotonic() - saved_at > 2:
+            save()
+            saved_at = time.monotonic()
         time.sleep(0.25)
     for i, cell in enumerate(nb["cells"]):
         for out in cell.get("outputs", []):
