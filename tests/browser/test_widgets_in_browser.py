@@ -323,7 +323,7 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
         errors = stderr.all_text_contents()
         assert not errors, f"{name}: cell output on stderr / error:\n" + "\n---\n".join(errors)[:4000]
         assert not not_run, f"{name}: code cells {not_run} did not run (prompts {prompts})"
-        saved = _saved_notebook(server, relpath, len(prompts), save=lambda: page.keyboard.press("Control+s"))
+        saved = _saved_notebook(server, relpath, len(prompts), save=lambda: _save_from_toolbar(page))
         model_ids = [
             out["data"][WIDGET_MIME]["model_id"]
             for cell in saved["cells"]
@@ -396,6 +396,16 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
         raise
     finally:
         page.close()
+
+
+def _save_from_toolbar(page) -> None:
+    """Save with the notebook toolbar's button: unlike Ctrl+S it does not depend on where the
+    keyboard focus is (an explorer's control panel keeps the keys it handles)."""
+    button = page.locator(".jp-NotebookPanel [data-command='docmanager:save']")
+    if button.count():
+        button.first.click()
+    else:
+        page.keyboard.press("Control+s")
 
 
 def _saved_notebook(lab, relpath: str, n_code: int, save=None) -> dict:
