@@ -417,7 +417,10 @@ def _saved_notebook(lab, relpath: str, n_code: int, save=None) -> dict:
     while True:
         nb = lab.api(f"/api/contents/{relpath}?content=1")["content"]
         counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
-        if len(counts) == n_code and all(counts):
+        # Every code cell of the saved file has run. (Not compared with the page's count of
+        # prompts: Notebook 7 renders the cells of a long notebook lazily, and once showed one
+        # prompt more or fewer than the 26 code cells that all ran.)
+        if counts and all(counts):
             break
         assert time.monotonic() < deadline, f"{relpath}: not saved after the run (counts {counts})"
         if save is not None and time.monotonic() - saved_at > 2:
