@@ -323,7 +323,7 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
         errors = stderr.all_text_contents()
         assert not errors, f"{name}: cell output on stderr / error:\n" + "\n---\n".join(errors)[:4000]
         assert not not_run, f"{name}: code cells {not_run} did not run (prompts {prompts})"
-        saved = _saved_notebook(server, relpath, len(prompts), save=lambda: _save_from_toolbar(page))
+        saved = _saved_notebook(server, relpath, save=lambda: _save_from_toolbar(page))
         model_ids = [
             out["data"][WIDGET_MIME]["model_id"]
             for cell in saved["cells"]
@@ -408,7 +408,7 @@ def _save_from_toolbar(page) -> None:
         page.keyboard.press("Control+s")
 
 
-def _saved_notebook(lab, relpath: str, n_code: int, save=None) -> dict:
+def _saved_notebook(lab, relpath: str, save=None) -> dict:
     """The notebook as saved by JupyterLab after the run (waits for the save to land). ``save``:
     saves again every 2 s while the saved file lacks results, for a save that raced the last cells
     (Notebook 7 once saved 4 of 26 code cells unrun although the page showed them all run)."""
