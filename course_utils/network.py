@@ -1,7 +1,7 @@
 """A tiny multi-layer perceptron in numpy, written to be read beside the lecture's four steps.
 
-Row-vector convention, as in every (N, K) batch in this package: a layer maps A (N, n_in) to
-Z = A W + b with W of shape (n_in, n_out) and b of shape (n_out,).
+Row-vector convention, as in every (N, K) batch in this package: a layer maps A (N, D) to
+Z = A W + b with W of shape (D, M) and b of shape (M,).
 
     A_0 = X                                   (N, sizes[0])
     A_l = tanh(A_{l-1} W_l + b_l)             hidden layers, l = 1 .. L-1
@@ -14,9 +14,9 @@ The backward pass starts where notebook 03 ended: dLoss/dz = (S - y) / N comes f
 passes it to :meth:`MLP.backward`, and this module never forms S - y itself. From there,
 layer by layer, l = L .. 1:
 
-    dW_l     = A_{l-1}^T dZ_l                 (n_in, n_out), summed over the batch
-    db_l     = sum_n dZ_l[n]                  (n_out,)
-    dA_{l-1} = dZ_l W_l^T                     (N, n_in)
+    dW_l     = A_{l-1}^T dZ_l                 (D, M), summed over the batch
+    db_l     = sum_n dZ_l[n]                  (M,)
+    dA_{l-1} = dZ_l W_l^T                     (N, D)
     dZ_{l-1} = dA_{l-1} * (1 - A_{l-1}^2)     tanh'(a) = 1 - tanh(a)^2, from the cached output
     dX       = dA_0                           (N, sizes[0]): the input's gradient, one step further
 
@@ -55,7 +55,7 @@ class MLP:
 
     ``MLP([2, 16, 3], seed=0)``: 2 inputs, one hidden layer of 16 units, K = 3 logits.
     ``params`` maps "W1", "b1", "W2", "b2", ... to float64 arrays; ``grads`` has the same keys
-    and shapes once :meth:`backward` has run. Weights start as N(0, 1/n_in) (Xavier/LeCun
+    and shapes once :meth:`backward` has run. Weights start as N(0, 1/D) (Xavier/LeCun
     scale, so tanh starts in its linear range), biases at 0; the same seed gives the same net.
     """
 
@@ -65,9 +65,9 @@ class MLP:
         self.activation = choice(activation, ACTIVATIONS, "activation")
         rng = np.random.default_rng(self.seed)
         self.params: dict[str, np.ndarray] = {}
-        for layer, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=False), start=1):
-            self.params[f"W{layer}"] = rng.standard_normal((n_in, n_out)) / np.sqrt(n_in)
-            self.params[f"b{layer}"] = np.zeros(n_out)
+        for layer, (D, M) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=False), start=1):
+            self.params[f"W{layer}"] = rng.standard_normal((D, M)) / np.sqrt(D)
+            self.params[f"b{layer}"] = np.zeros(M)
         self.grads: dict[str, np.ndarray] = {k: np.zeros_like(v) for k, v in self.params.items()}
         self.cache: list[np.ndarray] = []  # A_0 .. A_{L-1}, filled by forward()
 
@@ -118,18 +118,18 @@ class MLP:
         L = self.num_layers
         return A @ self.params[f"W{L}"] + self.params[f"b{L}"]
 
-    def backward(self, dlogits, check: bool = True) -> dict[str, np.ndarray]:
+    def backward(self, dz, check: bool = True) -> dict[str, np.ndarray]:
         """Step 3, the backward pass: from dLoss/dz (N, K) fill ``self.grads`` and return it.
 
         Layer by layer, l = L .. 1: dW_l = A_{l-1}^T dZ_l, db_l = sum_n dZ_l, dA_{l-1} = dZ_l W_l^T
         and, through a hidden activation, dZ_{l-1} = dA_{l-1} * phi'(Z_{l-1}). The last dA_0 is
         dLoss/dX, kept in ``self.input_grad`` (N, sizes[0]) for :func:`input_gradient`.
 
-        Pass ``cross_entropy_grad(logits, labels)`` (the mean loss's (S - y) / N) as ``dlogits``;
+        Pass ``cross_entropy_grad(logits, labels)`` (the mean loss's (S - y) / N) as ``dz``;
         uses the activations cached by the last :meth:`forward`. ``check=False`` skips the check
-        of ``dlogits`` (float64, the last forward's (N, K)), for a training loop that computed it.
+        of ``dz`` (float64, the last forward's (N, K)), for a training loop that computed it.
         """
-        dZ = self._check_dlogits(dlogits) if check else dlogits
+        dZ = self._check_dz(dz) if check else dz
         for i in range(self.num_layers, 0, -1):
             A_prev = self.cache[i - 1]
             self.grads[f"W{i}"] = A_prev.T @ dZ
@@ -140,16 +140,16 @@ class MLP:
         self.input_grad = dA_prev  # one step further: dLoss/dX = dA_0, (N, sizes[0])
         return self.grads
 
-    def _check_dlogits(self, dlogits) -> np.ndarray:
+    def _check_dz(self, dz) -> np.ndarray:
         if not self.cache:
             raise RuntimeError(
-                "call forward(X) before backward(dlogits): backward needs the activations forward caches"
+                "call forward(X) before backward(dz): backward needs the activations forward caches"
             )
         N, K = self.cache[0].shape[0], self.sizes[-1]
-        dZ = as_float_array(dlogits, "dlogits", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)
+        dZ = as_float_array(dz, "dz", min_ndim=2, max_ndim=2).astype(np.float64, copy=False)
         if dZ.shape != (N, K):
             raise ValueError(
-                f"dlogits must have the logits' shape (N, K) = {(N, K)} from the last forward, got {dZ.shape}"
+                f"dz must have the logits' shape (N, K) = {(N, K)} from the last forward, got {dZ.shape}"
             )
         return dZ
 
@@ -178,8 +178,8 @@ class MLP:
 
         The loss and dLoss/dz come from one call, :func:`cross_entropy_with_logits_and_grad`.
         """
-        loss, dlogits = cross_entropy_with_logits_and_grad(self.forward(X), labels)
-        self.backward(dlogits, check=False)
+        loss, dz = cross_entropy_with_logits_and_grad(self.forward(X), labels)
+        self.backward(dz, check=False)
         return loss, self.grads
 
     def predict_proba(self, X) -> np.ndarray:
@@ -247,10 +247,10 @@ def train(net: MLP, X, labels, lr: float, steps: int, snapshot_every: int = 1) -
             run.snapshots.append(net.copy_params())
             run.snapshot_steps.append(t)
         logits = net.forward(X, check=False)  # 1. forward pass (X checked once, above)
-        loss, dlogits = cross_entropy_with_logits_and_grad(logits, labels)  # 2. loss (and dLoss/dz)
+        loss, dz = cross_entropy_with_logits_and_grad(logits, labels)  # 2. loss (and dLoss/dz)
         run.history.append(loss)
         run.accuracy[t] = np.mean(np.argmax(logits, axis=1) == labels)
-        net.backward(dlogits, check=False)  # 3. backward pass
+        net.backward(dz, check=False)  # 3. backward pass
         run.grad_norms[t] = [np.linalg.norm(net.grads[k]) for k in names]
         if t < steps:
             net.step(lr)  # 4. weight update
@@ -272,8 +272,8 @@ def input_gradient(net: MLP, X, labels, T: float = 1.0) -> np.ndarray:
 
         dz = (S - y) / T,   then l = L .. 1:   dA_{l-1} = dZ_l W_l^T,   dZ_{l-1} = dA_{l-1} * phi'(Z_{l-1})
 
-    so dX = dA_0. For softmax regression (one layer) this is (S - y) W^T / T. ``X`` (N, n_in) gives
-    (N, n_in); one input ``X`` (n_in,) with an integer label gives (n_in,). T > 0 is a temperature.
+    so dX = dA_0. For softmax regression (one layer) this is (S - y) W^T / T. ``X`` (N, D) gives
+    (N, D); one input ``X`` (D,) with an integer label gives (D,). T > 0 is a temperature.
     The backward pass also overwrites ``net.grads`` (with the per-sample losses' sum).
     """
     check_network(net)

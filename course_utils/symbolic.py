@@ -338,4 +338,4 @@ def chain_rule_equation(
     product = chain_rule_product(m, S, y, expand=False)
     row_times_column = sp.latex(loss_grad_wrt_S(S, y)) + sp.latex(slide_jacobian(S)[:, m - 1])
     rhs = [row_times_column, product] + ([] if slide_expression is None else [slide_expression])
-    return aligned_equation(rf"\frac{{\partial Loss}}{{\partial z_{m}}}", *rhs)
+    return aligned_equation(rf"\frac{{\partial \mathrm{{Loss}}}}{{\partial z_{m}}}", *rhs)

@@ -271,9 +271,9 @@ def test_bad_forward_backward_step_arguments(data):
     with pytest.raises(TypeError, match="X"):
         net.forward("data")
     net.forward(X)
-    with pytest.raises(ValueError, match="dlogits must have the logits' shape"):
+    with pytest.raises(ValueError, match="dz must have the logits' shape"):
         net.backward(np.zeros((len(X) + 1, 3)))
-    with pytest.raises(ValueError, match="dlogits"):
+    with pytest.raises(ValueError, match="dz"):
         net.backward(np.full((len(X), 3), np.inf))
     for lr, error in [
         (-0.1, ValueError),

@@ -221,7 +221,8 @@ def test_chain_rule_equation_shows_row_column_product_and_slide_expression():
     slide_z1 = y1 * (S1 - 1) + y2 * S1 + y3 * S1
     latex = chain_rule_equation(1, S, y, slide_z1).data
     lines = latex.split(r" \\ ")
-    assert len(lines) == 3 and latex.startswith(r"\begin{aligned}\frac{\partial Loss}{\partial z_1} &=")
+    assert len(lines) == 3
+    assert latex.startswith(r"\begin{aligned}\frac{\partial \mathrm{Loss}}{\partial z_1} &=")
     assert sp.latex(loss_grad_wrt_S(S, y)) + sp.latex(slide_jacobian(S)[:, 0]) in lines[0]
     assert sp.latex(chain_rule_product(1, S, y, expand=False)) in lines[1]
     assert sp.latex(slide_z1) in lines[2]
