@@ -1,7 +1,7 @@
 """The explorers without sight and without a mouse, checked in Python (the browser half is in
 tests/browser/test_widgets_in_browser.py): every control the page shows has an accessible name
 that contains its visible label; the picture's text alternative and the live region's text hold
-the kernel's current numbers, and follow every move; the page's values and Python's stay one."""
+the kernel's current numbers, and follow every move; the page's values are Python's widgets' own."""
 
 from __future__ import annotations
 
@@ -75,20 +75,20 @@ def test_backprop_controls_play_button_first_and_a_log_slider(bx):
     assert specs[0]["target"] == bx.controls.control_for(bx.step_slider)["name"]
 
 
-def test_values_follow_python_and_the_page(ex):
-    z1 = ex.controls.control_for(ex.logit_sliders[0])["name"]
-    cls = ex.controls.control_for(ex.true_class)["name"]
-    ex.logit_sliders[0].value = 1.25  # Python moves the page's control
-    assert ex.controls.values[z1] == 1.25
-    ex.controls.values = {**ex.controls.values, z1: -0.5, cls: 0}  # the page moves Python's
-    assert ex.logit_sliders[0].value == -0.5 and ex.true_class.value == 0
-    assert ex.controls.values[cls] == 0
-    ex.controls.values = {**ex.controls.values, z1: -1.80, cls: 2}
-    assert ex.true_class.value == 2 and ex.logit_sliders[0].value == -1.80
+def test_each_control_refers_to_its_widget_and_keeps_no_copy_of_its_value(ex):
+    # The page reads and sets the widget's own model through this reference: one source of truth.
+    widgets = [*ex.logit_sliders, ex.temperature, ex.smoothing, ex.true_class]
+    for widget in widgets:
+        assert ex.controls.control_for(widget)["ref"] == f"anywidget:{widget.model_id}"
+    assert "values" not in ex.controls.trait_names(sync=True)
+    assert all("value" not in spec for spec in ex.controls.controls)
+    before = [dict(spec) for spec in ex.controls.controls]
+    ex.logit_sliders[0].value, ex.true_class.value = 1.25, 0  # Python moves two controls ...
+    assert ex.controls.controls == before  # ... and the panel had nothing to update
+    ex.logit_sliders[0].value, ex.true_class.value = -1.80, 2
 
 
 def test_logits_description_holds_the_current_numbers(ex):
-    ex.controls.values = {**ex.controls.values}  # no change
     ex.logit_sliders[0].value = -1.80
     assert ex.image.tooltip == ex.describe()
     text = ex.describe()

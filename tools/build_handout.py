@@ -193,8 +193,16 @@ def captioned(fragment: str) -> str:
     return re.sub(r"<img\b[^>]*>", wrap, fragment)
 
 
+def _referenced_value(state: dict, control: dict) -> object:
+    """The value of the widget a ControlPanel's ``control`` refers to ("anywidget:<model id>"):
+    a slider's value, a menu's index; None for a button, which refers to none."""
+    ref = control.get("ref", "")
+    widget = state.get(ref.partition(":")[2], {}).get("state", {})
+    return widget.get("index" if control.get("kind") == "select" else "value")
+
+
 def _control_value(control: dict, value: object) -> str | None:
-    """How a control of a ControlPanel (course_utils.controls) shows ``value`` beside its slider
+    """How a control of a ControlPanel (course_utils.widgets.controls) shows ``value`` beside its slider
     or menu; None for a ▶ button, which has nothing to print."""
     kind = control.get("kind")
     if kind == "select":
@@ -246,10 +254,10 @@ def widget_html(state: dict, model_id: str) -> str:
         description = s.get("description", "")
         label = f"{html.escape(description)}: " if description else ""
         return f'<div class="{classes}">{label}{value}</div>'
-    if "controls" in s and "values" in s:  # the explorers' ControlPanel (an anywidget)
+    if "controls" in s and "status" in s:  # the explorers' ControlPanel (an anywidget)
         items = []
         for control in s["controls"]:
-            value = _control_value(control, s["values"].get(control.get("name")))
+            value = _control_value(control, _referenced_value(state, control))
             if value is not None:
                 items.append(f"<li>{html.escape(str(control.get('label', '')))}: {html.escape(value)}</li>")
         title = html.escape(s.get("label", "controls"))

@@ -147,7 +147,7 @@ def _graph_columns(L: int) -> list[dict[str, str]]:
     )
     columns.append(
         {
-            "box": r"$Loss$",
+            "box": r"$\mathrm{Loss}$",
             "below": "start: 1",
             "params": "labels $y$",
             "fwd": "Loss, the mean cross-entropy of S and the labels y",

@@ -243,7 +243,7 @@ class DigitsFigure(BlitFigure):
         self.grad_image = ax_g.imshow(blank, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
         ax_g.set_xticks([])
         ax_g.set_yticks([])
-        ax_g.set_title(r"$\partial Loss/\partial x$ (scaled to $\pm 1$)", fontsize=self.TITLE_SIZE)
+        ax_g.set_title(r"$\partial \mathrm{Loss}/\partial x$ (scaled to $\pm 1$)", fontsize=self.TITLE_SIZE)
         colorbar = fig.colorbar(self.grad_image, ax=ax_g, shrink=0.9, ticks=[-1, 0, 1])
         colorbar.ax.tick_params(labelsize=self.TICK_SIZE)
         for ax in (ax_i, ax_g):  # the pictures need no frame

@@ -56,7 +56,7 @@ class LogitsFigure(BlitFigure):
         ax_g.axhline(0, color="black", lw=0.8)
         ax_g.set_xticks(x, names)
         ax_g.set_xlabel("logit i", fontsize=self.LABEL_SIZE)
-        ax_g.set_title(r"gradient $\partial Loss/\partial z = (S - y)/T$", fontsize=self.TITLE_SIZE)
+        ax_g.set_title(r"gradient $\partial \mathrm{Loss}/\partial z = (S - y)/T$", fontsize=self.TITLE_SIZE)
         self.g_bars = ax_g.bar(x, np.zeros(K), 0.6, color=GRAD_COLOR)
 
         self.jac_image = ax_j.imshow(np.zeros((K, K)), cmap="RdBu_r", vmin=-jac_limit, vmax=jac_limit)
@@ -155,7 +155,7 @@ class BackpropFigure(BlitFigure):
         xg = np.arange(len(param_names))
         ax_g.set_xticks(xg, [f"${name[0]}_{name[1:]}$" for name in param_names])
         ax_g.set_xlabel("parameter p", fontsize=self.LABEL_SIZE)
-        title(ax_g, "gradient norm\n" + r"$\|\partial Loss/\partial p\|$")
+        title(ax_g, "gradient norm\n" + r"$\|\partial \mathrm{Loss}/\partial p\|$")
         self.grad_bars = ax_g.bar(xg, np.zeros(len(param_names)), 0.6, color=GRAD_COLOR)
 
         x = np.arange(K)
@@ -165,7 +165,7 @@ class BackpropFigure(BlitFigure):
         ax_s.set_yticks([-1, -0.5, 0, 0.5, 1])
         ax_s.set_xticks(x, [str(i + 1) for i in x])
         ax_s.set_xlabel("class i", fontsize=self.LABEL_SIZE)
-        title(ax_s, "sample: $S$, $y$ and\n" + r"$S - y = \partial Loss_n/\partial z$")
+        title(ax_s, "sample: $S$, $y$ and\n" + r"$S - y = \partial \mathrm{Loss}_n/\partial z$")
         self.s_bars = ax_s.bar(x - w, np.zeros(K), w, color=S_COLOR, label="$S$")
         self.y_bars = ax_s.bar(x, np.zeros(K), w, color=Y_COLOR, label="$y$")
         self.d_bars = ax_s.bar(x + w, np.zeros(K), w, color=GRAD_COLOR, label="$S - y$")

@@ -18,10 +18,13 @@ function keepKeys(e) {
   if (e.key === "Tab" || e.key === "Escape" || !(t instanceof Element)) return;
   if (!t.closest(".course-controls") || !t.matches("input, select, button")) return;
   e.stopPropagation();
-  t._t = Date.now();
 }
 
-function render({ model, el }) {
+// Each control's value lives in its own ipywidgets model (a slider's "value", a menu's "index"):
+// the panel reads, sets and observes that model and keeps no copy of it.
+const attr = (c) => (c.kind === "select" ? "index" : "value");
+
+async function render({ model, el, host }) {
   const uid = "ce" + Math.random().toString(36).slice(2, 10);
   const root = document.createElement("div");
   root.className = "course-controls";
@@ -43,16 +46,22 @@ function render({ model, el }) {
     window.addEventListener("keydown", keepKeys, true);
   }
   const inputs = {};
+  const specs = Object.fromEntries(model.get("controls").map((c) => [c.name, c]));
+  const models = {};
+  for (const c of model.get("controls")) {
+    if (c.ref) models[c.name] = await host.getModel(c.ref);
+  }
   let timer = null;
 
+  const get = (name) => models[name].get(attr(specs[name]));
   const send = (name, v) => {
-    model.set("values", { ...model.get("values"), [name]: v });
-    model.save_changes();
+    models[name].set(attr(specs[name]), v);
+    models[name].save_changes();
   };
   const show = (c) => {
     const inp = inputs[c.name];
     if (!inp) return;
-    const v = model.get("values")[c.name];
+    const v = get(c.name);
     if (c.kind === "select") {
       inp.value = String(v);
     } else {
@@ -84,7 +93,7 @@ function render({ model, el }) {
         model.save_changes();
       };
       const tick = () => {
-        const now = model.get("values")[target.name];
+        const now = get(target.name);
         const next = Math.min(now + c.step, target.max);
         send(target.name, next);
         show(target);
@@ -92,7 +101,7 @@ function render({ model, el }) {
       };
       b.addEventListener("click", () => {
         if (timer !== null) return stop();
-        if (model.get("values")[target.name] >= target.max) send(target.name, target.min);
+        if (get(target.name) >= target.max) send(target.name, target.min);
         b.setAttribute("aria-pressed", "true");
         b.firstChild.textContent = "\u23F8";
         model.set("playing", true);
@@ -167,23 +176,21 @@ function render({ model, el }) {
     last = Date.now();
     live.textContent = model.get("status");
   };
-  const onValues = () => model.get("controls").forEach((c) => {
-    if (c.kind === "play") return;
-    const inp = inputs[c.name];
-    // A value the kernel echoes while the user is still moving this control would pull it back.
-    if (document.activeElement === inp && Date.now() - (inp._t || 0) < 400) return;
-    show(c);
-  });
-  for (const inp of Object.values(inputs)) {
-    inp.addEventListener("input", () => { inp._t = Date.now(); });
+  // A change from Python, from this panel or from another view of the same explorer moves the
+  // control; ipywidgets' own echo handling keeps a stale reply from pulling back a moving slider.
+  const followers = [];
+  for (const c of model.get("controls")) {
+    if (!models[c.name]) continue;
+    const follow = () => show(c);
+    models[c.name].on(`change:${attr(c)}`, follow);
+    followers.push([models[c.name], `change:${attr(c)}`, follow]);
   }
-  model.on("change:values", onValues);
   model.on("change:status", announce);
   model.on("change:playing", announce);
   return () => {
     clearInterval(timer);
     clearTimeout(pending);
-    model.off("change:values", onValues);
+    followers.forEach(([m, name, follow]) => m.off(name, follow));
     model.off("change:status", announce);
     model.off("change:playing", announce);
   };

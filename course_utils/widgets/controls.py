@@ -16,9 +16,12 @@ controls as one small anywidget with
   changed and the loss. It speaks at most once a second (the latest text wins) and stays quiet
   while playing, then says where the play stopped.
 
-The values live in ordinary ipywidgets objects (``FloatSlider``, ``IntSlider``, ``FloatLogSlider``,
-``Dropdown``), which are not displayed: Python code keeps reading and setting
-``explorer.temperature.value`` and observing it, and the panel mirrors every change both ways.
+The values live in one place: ordinary ipywidgets objects (``FloatSlider``, ``IntSlider``,
+``FloatLogSlider``, ``Dropdown``), which are not displayed. Python code reads, sets and observes
+``explorer.temperature.value``; the panel holds no copy. Each control's spec carries a reference to
+its widget (anywidget's ``"anywidget:<model id>"``), and the page reads and sets that widget's own
+model (``host.getModel``), so a move on the page and a change from Python go through the same
+ipywidgets model and its own echo handling.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from .._checks import instance, text
 _ESM = Path(__file__).with_name("controls.js")
 _CSS = Path(__file__).with_name("controls.css")
 
+# How anywidget names another widget on the wire; the page resolves it with host.getModel(ref).
+WIDGET_REF = "anywidget:"
 _SLIDERS = (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider)
 MINUS = "\u2212"  # the minus sign a screen reader reads as "minus" (a hyphen it may skip)
 
@@ -74,14 +79,13 @@ class ControlPanel(anywidget.AnyWidget):
     interval_ms, name)`` puts a play button first that adds ``step`` to that slider every
     ``interval_ms`` until its maximum. Set ``status`` to what a screen reader should say after a move.
 
-    Synced with the page: ``values`` {control name: value} (a Dropdown's value is its index),
-    ``status``, ``playing``.
+    Synced with the page: ``controls`` (the specs, each with ``ref`` to its widget), ``status``,
+    ``playing``. The values are the widgets' own (a Dropdown's is set by its ``index``).
     """
 
     _esm = _ESM
     _css = _CSS
     controls = traitlets.List().tag(sync=True)
-    values = traitlets.Dict().tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
     playing = traitlets.Bool(False).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
@@ -102,7 +106,8 @@ class ControlPanel(anywidget.AnyWidget):
                     f"description {visible!r} and name {name!r}"
                 )
             key = f"c{len(specs)}"
-            spec = {"name": key, "label": visible, "aria_label": name}
+            ref = f"{WIDGET_REF}{widget.model_id}"
+            spec = {"name": key, "ref": ref, "label": visible, "aria_label": name}
             if isinstance(widget, widgets.Dropdown):
                 spec.update(
                     kind="select", options=[[str(text), i] for i, (text, _) in enumerate(widget.options)]
@@ -140,39 +145,11 @@ class ControlPanel(anywidget.AnyWidget):
                     "aria_label": name,
                 },
             )
-        super().__init__(controls=specs, values=self._current(), label=label, **kwargs)
-        for key, widget in self._widgets.items():
-            widget.observe(lambda change, key=key: self._from_python(), names="value")
-        self.observe(self._from_page, names="values")
+        super().__init__(controls=specs, label=label, **kwargs)
 
     def __repr__(self) -> str:
         """What a notebook's text/plain output shows: the same on every run (no memory address)."""
         return f"ControlPanel(label={self.label!r}, controls={[c['aria_label'] for c in self.controls]!r})"
-
-    def _value(self, widget) -> float | int:
-        if isinstance(widget, widgets.Dropdown):
-            return int(widget.index)
-        return int(widget.value) if isinstance(widget, widgets.IntSlider) else float(widget.value)
-
-    def _current(self) -> dict:
-        return {key: self._value(widget) for key, widget in self._widgets.items()}
-
-    def _from_python(self) -> None:
-        current = self._current()
-        if current != self.values:
-            self.values = current
-
-    def _from_page(self, change) -> None:
-        for key, value in change["new"].items():
-            widget = self._widgets.get(key)
-            if widget is None or value == self._value(widget):
-                continue
-            if isinstance(widget, widgets.Dropdown):
-                widget.index = int(value)
-            elif isinstance(widget, widgets.IntSlider):
-                widget.value = round(value)
-            else:
-                widget.value = float(value)
 
     def control_for(self, widget) -> dict:
         """The spec the page renders for ``widget`` (its label, accessible name, range)."""

@@ -214,32 +214,32 @@ assert np.allclose(dz.sum(axis=1), 0, atol=1e-15), "S and y both sum to 1 in eac
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Rule 1: a dense layer $Z = AW + b$, one sample
 #
-# For one sample, input $a$ and output $Z_k = \sum_i a_i W_{ik} + b_k$; write $dZ_k = \frac{\partial \mathrm{Loss}}{\partial Z_k}$ for the gradient arriving from the right.
-# The loss depends on $W_{ij}$ only **through** the outputs $Z_k$, so by the chain rule
+# For one sample, input $a$ ($D$ numbers) and output $Z_m = \sum_d a_d W_{d,m} + b_m$ ($M$ numbers); write $dZ_m = \frac{\partial \mathrm{Loss}}{\partial Z_m}$ for the gradient arriving from the right.
+# The loss depends on $W_{d,m}$ only **through** the outputs $Z_{m'}$, so by the chain rule
 #
-# $$\frac{\partial \mathrm{Loss}}{\partial W_{ij}} = \sum_k dZ_k \frac{\partial Z_k}{\partial W_{ij}} = dZ_j\, a_i,
-# \qquad\text{because } \frac{\partial Z_k}{\partial W_{ij}} = a_i \text{ if } k = j, \text{ else } 0.$$
+# $$\frac{\partial \mathrm{Loss}}{\partial W_{d,m}} = \sum_{m'} dZ_{m'} \frac{\partial Z_{m'}}{\partial W_{d,m}} = dZ_m\, a_d,
+# \qquad\text{because } \frac{\partial Z_{m'}}{\partial W_{d,m}} = a_d \text{ if } m' = m, \text{ else } 0.$$
 #
-# All $i, j$ at once: the **outer product** $a\, dZ^\top$. The same sum gives $\frac{\partial \mathrm{Loss}}{\partial b_j} = dZ_j$ and $\frac{\partial \mathrm{Loss}}{\partial a_i} = \sum_j W_{ij}\, dZ_j$, i.e. $W\, dZ$.
+# All $d, m$ at once: the **outer product** $a\, dZ^\top$, of shape $(D, M)$ like $W$. The same sum gives $\frac{\partial \mathrm{Loss}}{\partial b_m} = dZ_m$ and $\frac{\partial \mathrm{Loss}}{\partial a_d} = \sum_m W_{d,m}\, dZ_m$, i.e. $W\, dZ$.
 
 # %% slideshow={"slide_type": "subslide"}
 a = sp.Matrix(sp.symbols("a1 a2"))
 dZ = sp.Matrix(sp.symbols("dZ1 dZ2"))             # dLoss/dZ, arriving from the right
 W = sp.Matrix(2, 2, sp.symbols("W11 W12 W21 W22"))
 b = sp.Matrix(sp.symbols("b1 b2"))
-Z = W.T * a + b                                     # Z_k = sum_i a_i W_ik + b_k
+Z = W.T * a + b                                     # Z_m = sum_d a_d W_dm + b_m
 
 
-def chain(v):                                       # sum_k dLoss/dZ_k dZ_k/dv
-    return sum(dZ[k] * sp.diff(Z[k], v) for k in range(2))
+def chain(v):                                       # sum_m' dLoss/dZ_m' dZ_m'/dv
+    return sum(dZ[m] * sp.diff(Z[m], v) for m in range(2))
 
 
-dW = sp.Matrix(2, 2, lambda i, j: chain(W[i, j]))
+dW = sp.Matrix(2, 2, lambda d, m: chain(W[d, m]))
 display(Math(r"\frac{\partial \mathrm{Loss}}{\partial W} = " + sp.latex(dW) + r" = a\,dZ^\top"))
 
 assert dW == a * dZ.T, "dLoss/dW is the outer product of the layer's input and dZ"
-assert sp.Matrix([chain(bj) for bj in b]) == dZ, "dLoss/db = dZ"
-assert sp.Matrix([chain(ai) for ai in a]) == W * dZ, "dLoss/da = W dZ: passed further back"
+assert sp.Matrix([chain(b_m) for b_m in b]) == dZ, "dLoss/db = dZ"
+assert sp.Matrix([chain(a_d) for a_d in a]) == W * dZ, "dLoss/da = W dZ: passed further back"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Rule 1 for a batch: the shapes decide
