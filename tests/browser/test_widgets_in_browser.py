@@ -699,7 +699,14 @@ def _check_keyboard_and_live_region(page, view, kernel: Kernel, model_id: str, n
         page.evaluate(LIVE_WATCH_JS, live.element_handle())
         page.keyboard.press("Space")
         page.wait_for_function("(b) => b.getAttribute('aria-pressed') === 'true'", arg=play.element_handle())
-        time.sleep(1.5)
+        # Watch while ▶ plays three steps of the slider it drives (the panel's first), however
+        # long a busy machine takes for them.
+        stepped = panel.locator("input[type=range]").first
+        page.wait_for_function(
+            "([el, from]) => Number(el.value) >= from + 3 * Number(el.step)",
+            arg=[stepped.element_handle(), float(stepped.input_value())],
+            timeout=30_000,
+        )
         during = page.evaluate("window.__liveChanges.slice()")
         page.keyboard.press("Space")
         stopped = _settled(kernel, model_id)
