@@ -66,6 +66,16 @@ def test_control_values_print_as_the_panel_shows_them() -> None:
     assert value({"kind": "range", "decimals": 2}, -1.8) == "\u22121.80"
     assert value({"kind": "select", "options": [["class 1", 0], ["class 2", 1]]}, 1) == "class 2"
     assert value({"kind": "play"}, 0) is None
+    assert value({"kind": "range", "decimals": 2}, None) is None  # a control with no saved widget
+
+
+def test_a_control_reads_the_value_of_the_widget_it_refers_to() -> None:
+    state = {"s1": {"state": {"value": 0.5, "index": None}}, "d1": {"state": {"value": 2, "index": 1}}}
+    read = build_handout._referenced_value
+    assert read(state, {"kind": "range", "ref": "anywidget:s1"}) == 0.5
+    assert read(state, {"kind": "select", "ref": "anywidget:d1"}) == 1  # a menu by its index
+    assert read(state, {"kind": "play"}) is None
+    assert read(state, {"kind": "range", "ref": "anywidget:gone"}) is None
 
 
 def test_described_images_get_their_description_printed_and_others_are_left_alone() -> None:

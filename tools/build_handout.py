@@ -205,6 +205,8 @@ def _control_value(control: dict, value: object) -> str | None:
     """How a control of a ControlPanel (course_utils.widgets.controls) shows ``value`` beside its slider
     or menu; None for a ▶ button, which has nothing to print."""
     kind = control.get("kind")
+    if value is None:  # a button, or a control whose widget the saved state lacks
+        return None
     if kind == "select":
         options = control.get("options", [])
         if isinstance(value, int) and 0 <= value < len(options):

@@ -98,7 +98,7 @@ INTRO = """# Softmax, cross-entropy and backpropagation
 
 Interactive notebooks that follow the lecture slides *Loss Function* and *Backpropagation*:
 softmax, categorical cross-entropy, the softmax Jacobian, the gradient
-$\\frac{{\\partial Loss}}{{\\partial z}} = S - y$, and backpropagation through a small network.
+$\\frac{{\\partial \\mathrm{{Loss}}}}{{\\partial z}} = S - y$, and backpropagation through a small network.
 
 Read the pages here, or run them: the rocket button at the top of each page opens the notebook
 on Binder, where every slider works. The explorers on these pages are snapshots of their last

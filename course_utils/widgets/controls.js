@@ -47,10 +47,9 @@ async function render({ model, el, host }) {
   }
   const inputs = {};
   const specs = Object.fromEntries(model.get("controls").map((c) => [c.name, c]));
-  const models = {};
-  for (const c of model.get("controls")) {
-    if (c.ref) models[c.name] = await host.getModel(c.ref);
-  }
+  const refs = model.get("controls").filter((c) => c.ref);
+  const found = await Promise.all(refs.map((c) => host.getModel(c.ref)));
+  const models = Object.fromEntries(refs.map((c, k) => [c.name, found[k]]));
   let timer = null;
 
   const get = (name) => models[name].get(attr(specs[name]));
@@ -95,8 +94,7 @@ async function render({ model, el, host }) {
       const tick = () => {
         const now = get(target.name);
         const next = Math.min(now + c.step, target.max);
-        send(target.name, next);
-        show(target);
+        send(target.name, next); // its model's change event moves the slider
         if (next >= target.max) stop();
       };
       b.addEventListener("click", () => {

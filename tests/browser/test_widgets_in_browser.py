@@ -696,16 +696,22 @@ def _check_keyboard_and_live_region(page, view, kernel: Kernel, model_id: str, n
                 break
             page.keyboard.press("Shift+Tab")
         start = _settled(kernel, model_id)
+        start_readout = view.locator(".loss-readout").first.text_content()
         page.evaluate(LIVE_WATCH_JS, live.element_handle())
         page.keyboard.press("Space")
         page.wait_for_function("(b) => b.getAttribute('aria-pressed') === 'true'", arg=play.element_handle())
-        # Watch while ▶ plays three steps of the slider it drives (the panel's first), however
-        # long a busy machine takes for them.
-        stepped = panel.locator("input[type=range]").first
-        page.wait_for_function(
-            "([el, from]) => Number(el.value) >= from + 3 * Number(el.step)",
-            arg=[stepped.element_handle(), float(stepped.input_value())],
-            timeout=30_000,
+        # Watch while ▶ plays until the kernel has sent two new statuses (each one a change the
+        # live region must keep quiet about), however long a busy machine takes for them.
+        statuses, deadline = {start["status"]}, time.monotonic() + 30
+        while len(statuses) < 3 and play.get_attribute("aria-pressed") == "true":
+            assert time.monotonic() < deadline, f"{name}: ▶ played 30 s without two new statuses"
+            statuses.add(kernel.state(model_id)["status"])
+            time.sleep(0.1)
+        assert len(statuses) >= 3, f"{name}: ▶ stopped before the kernel sent two new statuses"
+        page.wait_for_function(  # and the page has them: its loss readout moved
+            "([el, text]) => el.textContent !== text",
+            arg=[view.locator(".loss-readout").first.element_handle(), start_readout],
+            timeout=10_000,
         )
         during = page.evaluate("window.__liveChanges.slice()")
         page.keyboard.press("Space")
@@ -720,7 +726,8 @@ def _check_keyboard_and_live_region(page, view, kernel: Kernel, model_id: str, n
             timeout=5_000,
         )
         print(
-            f"{name}: ▶ for 1.5 s: live region quiet while playing, then {stopped['status']!r} "
+            f"{name}: ▶ for {len(statuses) - 1} kernel statuses: live region quiet while playing, then "
+            f"{stopped['status']!r} "
             f"({len(changes)} updates)"
         )
 
