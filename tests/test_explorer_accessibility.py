@@ -77,8 +77,7 @@ def test_backprop_controls_play_button_first_and_a_log_slider(bx):
 
 def test_each_control_refers_to_its_widget_and_keeps_no_copy_of_its_value(ex):
     # The page reads and sets the widget's own model through this reference: one source of truth.
-    widgets = [*ex.logit_sliders, ex.temperature, ex.smoothing, ex.true_class]
-    for widget in widgets:
+    for widget in [*ex.logit_sliders, ex.temperature, ex.smoothing, ex.true_class]:
         assert ex.controls.control_for(widget)["ref"] == f"anywidget:{widget.model_id}"
     assert "values" not in ex.controls.trait_names(sync=True)
     assert all("value" not in spec for spec in ex.controls.controls)
