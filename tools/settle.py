@@ -1,10 +1,10 @@
 """Wait for a page to settle before measuring it: never a fixed sleep.
 
 A page has settled when its fonts are loaded, its images decoded, MathJax has nothing queued
-(MathJax 2's queue in the decks; MathJax 3's startup typesetting on the website),
-no CSS animation or transition runs inside the watched elements, and those elements' boxes and
-markup stay the same over ``STABLE_FRAMES`` animation frames in a row. On a busy machine this
-takes longer; a fixed sleep would measure a half-drawn page instead.
+(MathJax 2's queue in the decks; MathJax 3's startup typesetting on the website), no CSS
+animation or transition runs inside the watched elements (a code editor's blinking caret aside),
+and those elements' boxes and markup stay the same over ``STABLE_FRAMES`` animation frames in a
+row. On a busy machine this takes longer; a fixed sleep would measure a half-drawn page instead.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ SETTLE_JS = """async ([selector, stableFrames, maxFrames]) => {
   const frame = () => new Promise(done => requestAnimationFrame(() => done()));
   const snapshot = () => {
     const watched = [...document.querySelectorAll(selector)];
+    // A code editor's caret blink moves nothing (CodeMirror restarts its 1.2 s blink on every
+    // change of the active cell): not waited for.
     const animating = document.getAnimations().filter(a => a.playState === 'running'
-      && a.effect && a.effect.target && watched.some(w => w.contains(a.effect.target))).length;
+      && a.effect && a.effect.target && !a.effect.target.closest('.cm-cursorLayer')
+      && watched.some(w => w.contains(a.effect.target))).length;
     // MathJax 2's queue; the website's MathJax 3 has a stand-in MathJax.Hub without one.
     const mathjax2 = window.MathJax && MathJax.Hub && MathJax.Hub.queue ? MathJax.Hub.queue.pending : 0;
     const boxes = watched.map(w => { const r = w.getBoundingClientRect();
