@@ -28,10 +28,24 @@ VENV = Path(os.environ.get("COURSE_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
-# The whole test suite: unit/property/widget tests, then every notebook under strict nbval.
+
+def cores() -> int:
+    """The CPU cores this process may use (its affinity, where the system has one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+# The whole test suite: unit/property/widget tests, then every notebook under strict nbval, on
+# every core (pytest-xdist; one file's tests stay together on one worker: tests/conftest.py).
+# ``python3 run.py test -n 0`` runs it in one process (for -s, --pdb).
+WORKERS = min(cores(), 4)  # beyond 4, the slowest test file (about 3 minutes) bounds the run anyway
 TEST_ARGS = [
     "-m",
     "pytest",
+    "-n",
+    str(WORKERS),
+    "--dist",
+    "loadfile",
+    "--no-loadscope-reorder",
     "--nbval",
     "--nbval-current-env",
     "--nbval-sanitize-with",

@@ -7,6 +7,10 @@ Slow: every notebook cell run by nbval (a kernel per notebook), everything under
 The ``grading_sandbox`` fixture skips a test that autogrades when bubblewrap cannot run here, or
 fails it where ``COURSE_REQUIRE_SANDBOX=1`` (CI). The ``torch`` fixture skips a test of torch
 answers where torch is not installed, or fails it where ``COURSE_TORCH=1`` (CI installs it then).
+
+``run.py test`` runs the suite on every core with pytest-xdist (``--dist loadfile``): the tests
+of one file stay on one worker, in order (a notebook's cells share one kernel; a module's fixtures
+are set up once), and the slowest files start first. ``-n 0`` runs it in one process.
 """
 
 from __future__ import annotations
@@ -17,6 +21,22 @@ from pathlib import Path
 import pytest
 
 BROWSER = Path(__file__).parent / "browser"
+ROOT = Path(__file__).parent.parent
+
+# The files that take longest (measured on 2 cores, slowest first): under pytest-xdist these start
+# first, so that no worker is left with a long file at the end while the other waits.
+SLOWEST_FIRST = [
+    "tests/browser/test_deck_fit.py",
+    "tests/browser/test_widgets_in_browser.py",
+    "tests/browser/test_site_phone.py",
+    "tests/browser/test_axe.py",
+    "tests/test_binder.py",
+    "tests/test_portability.py",
+    "tests/test_notebooks_mutation.py",
+    "tests/test_classroom.py",
+    "tests/test_grading_redteam.py",
+    "tests/browser/test_handout.py",
+]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -24,6 +44,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = Path(str(item.path))
         if path.suffix == ".ipynb" or BROWSER in path.parents:
             item.add_marker(pytest.mark.slow)
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the slowest files first
+        rank = {where: i for i, where in enumerate(SLOWEST_FIRST)}
+        where = {item: Path(str(item.path)).resolve().relative_to(ROOT).as_posix() for item in items}
+        items.sort(key=lambda item: rank.get(where[item], len(rank)))  # stable: in-file order kept
 
 
 @pytest.fixture(scope="session")

@@ -373,6 +373,11 @@ def graded(tmp_path_factory: pytest.TempPathFactory, grading_sandbox):
     watched_course = _hashes(course, skip=SKIP)
     watched_repo = _hashes(ROOT / "course_utils", ROOT / "notebooks" / "nbgrader_config.py")
     startup = Path.home() / ".ipython" / "profile_default" / "startup"
+    # The first IPython kernel anywhere creates that folder with a README: let it exist before the
+    # snapshot, so a kernel another test worker starts meanwhile does not look like an escape.
+    from IPython.core.profiledir import ProfileDir
+
+    ProfileDir.create_profile_dir(str(startup.parent))
     before = {"site": _listing(site), "numpy": _listing(Path(__import__("numpy").__file__).parent)}
     before["startup"] = _listing(startup)
     started = time.perf_counter()

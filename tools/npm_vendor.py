@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -9,14 +10,22 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from filelock import FileLock
+
 
 def fetch(packages: dict[str, str], out: Path, stamp_name: str = "npm-versions.json") -> None:
     """Unpack each ``"name@version"`` of ``packages`` into ``out / folder`` (its value).
 
     Skipped when ``out / stamp_name`` records exactly these packages already (so later builds need
-    neither npm nor a network). Needs ``npm`` the first time.
+    neither npm nor a network). Needs ``npm`` the first time. Builds running at once (the test
+    suite's workers) take turns: the first fetches, the others find its stamp.
     """
-    stamp = out / stamp_name
+    folder = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    with FileLock(Path(tempfile.gettempdir()) / f"npm-vendor-{folder}.lock"):  # nothing left in ``out``
+        _fetch(packages, out, out / stamp_name)
+
+
+def _fetch(packages: dict[str, str], out: Path, stamp: Path) -> None:
     if stamp.exists() and json.loads(stamp.read_text()) == packages:
         return
     npm = shutil.which("npm")

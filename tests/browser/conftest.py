@@ -17,11 +17,12 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from browser_env import ARTIFACTS, ROOT, chromium, chromium_missing, load_tool, skip_or_fail
+from filelock import FileLock
 
 lab_server = load_tool("lab_server")
 
@@ -137,19 +138,45 @@ def _need_chromium_and_npm() -> None:
         skip_or_fail("npm (Node.js) not found: the offline decks and the site fetch their scripts with it")
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]):
+    """``build(folder)``'s result, built once for the whole run: under pytest-xdist the first worker
+    to ask builds it into a folder all workers share (holding a file lock while it does) and the
+    others read what it wrote. ``build`` returns something JSON can store (paths as strings)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return build(tmp_path_factory.mktemp(name))
+    folder = tmp_path_factory.getbasetemp().parent / name  # the run's folder, above every worker's
+    done = folder.with_name(f"{name}.json")
+    with FileLock(folder.with_name(f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed on another worker
+            folder.mkdir()
+            done.write_text(json.dumps(build(folder)), encoding="utf-8")
+        return json.loads(done.read_text(encoding="utf-8"))
+
+
+def _export_decks(out: Path) -> dict[str, str]:
+    export_slides = load_tool("export_slides")
+    return {
+        deck.name: str(deck) for deck in export_slides.export(export_slides.notebooks(), out, offline=True)
+    }
+
+
+def _build_site(out: Path) -> str:
+    return str(load_tool("build_site").build(out / "html", out / "src", out / "student").parent)
+
+
 @pytest.fixture(scope="session")
 def offline_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every notebook exported once as an offline deck (tools/export_slides.py --offline): name -> path."""
     _need_chromium_and_npm()
-    export_slides = load_tool("export_slides")
-    out = tmp_path_factory.mktemp("slides-offline")
-    return {deck.name: deck for deck in export_slides.export(export_slides.notebooks(), out, offline=True)}
+    return {
+        name: Path(deck)
+        for name, deck in built_once(tmp_path_factory, "slides-offline", _export_decks).items()
+    }
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The website built once from the student edition (tools/build_site.py): its root folder."""
     _need_chromium_and_npm()
-    work = tmp_path_factory.mktemp("site-src")
-    out = tmp_path_factory.mktemp("site")
-    return load_tool("build_site").build(out / "html", work / "src", work / "student").parent
+    return Path(built_once(tmp_path_factory, "site", _build_site))

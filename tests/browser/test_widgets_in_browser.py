@@ -238,6 +238,26 @@ def kernel_for(lab, relpath: str) -> Kernel:
     return Kernel(lab.runtime_dir / f"kernel-{kernel_ids[0]}.json")
 
 
+def wait_for_kernel_ready(page, lab, relpath: str, timeout_s: float = 120) -> None:
+    """Wait until the notebook's kernel has started and answered, as an instructor waits before
+    pressing Restart: the server reports it idle, and so does the toolbar's indicator where the
+    page shows one. (Restarting earlier cancels the page's own kernel_info request, which
+    JupyterLab reports as a page error.)"""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        states = [s["kernel"]["execution_state"] for s in lab.api("/api/sessions") if s["path"] == relpath]
+        if states == ["idle"]:
+            break
+        assert time.monotonic() < deadline, f"{relpath}: kernel not idle after {timeout_s:.0f} s: {states}"
+        page.wait_for_timeout(250)
+    page.wait_for_function(
+        "() => { const e = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');"
+        " return !e || e.dataset.status === 'idle'; }",
+        timeout=timeout_s * 1000,
+        polling=250,
+    )
+
+
 def shown_loss(text: str) -> tuple[float, int]:
     """The loss and its number of decimals from a readout like 'Loss = 0.5108'."""
     match = LOSS_PATTERN.search(text)
@@ -302,6 +322,7 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
     try:
         page.goto(server.notebook_url(relpath))
         page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
+        wait_for_kernel_ready(page, server, relpath)
         page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
         # Start from a clean page so no stored output can pass for a fresh one.
         run_menu_command(page, "Edit", "Clear Outputs of All Cells")
