@@ -46,8 +46,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: the slowest files first
         rank = {where: i for i, where in enumerate(SLOWEST_FIRST)}
-        where = {item: Path(str(item.path)).resolve().relative_to(ROOT).as_posix() for item in items}
-        items.sort(key=lambda item: rank.get(where[item], len(rank)))  # stable: in-file order kept
+
+        def slowness(item: pytest.Item) -> int:
+            return rank.get(Path(str(item.path)).resolve().relative_to(ROOT).as_posix(), len(rank))
+
+        items.sort(key=slowness)  # stable: in-file order kept
 
 
 @pytest.fixture(scope="session")

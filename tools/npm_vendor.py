@@ -20,8 +20,8 @@ def fetch(packages: dict[str, str], out: Path, stamp_name: str = "npm-versions.j
     neither npm nor a network). Needs ``npm`` the first time. Builds running at once (the test
     suite's workers) take turns: the first fetches, the others find its stamp.
     """
-    folder = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
-    with FileLock(Path(tempfile.gettempdir()) / f"npm-vendor-{folder}.lock"):  # nothing left in ``out``
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]  # one lock per ``out``
+    with FileLock(Path(tempfile.gettempdir()) / f"npm-vendor-{key}.lock"):  # nothing left in ``out``
         _fetch(packages, out, out / stamp_name)
 
 
