@@ -38,6 +38,7 @@ import io
 import json
 import re
 import time
+import urllib.error
 from pathlib import Path
 
 import numpy as np
@@ -245,7 +246,11 @@ def wait_for_kernel_ready(page, lab, relpath: str, timeout_s: float = 120) -> No
     JupyterLab reports as a page error.)"""
     deadline = time.monotonic() + timeout_s
     while True:
-        states = [s["kernel"]["execution_state"] for s in lab.api("/api/sessions") if s["path"] == relpath]
+        try:
+            sessions = lab.api("/api/sessions")
+        except urllib.error.HTTPError:  # the server answers 500 while the kernel is being created
+            sessions = []
+        states = [s["kernel"]["execution_state"] for s in sessions if s["path"] == relpath]
         if states == ["idle"]:
             break
         assert time.monotonic() < deadline, f"{relpath}: kernel not idle after {timeout_s:.0f} s: {states}"
