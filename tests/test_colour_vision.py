@@ -29,17 +29,18 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # colour-science reports optional packages it does not find
     import colour
 
-from course_utils.plots import (
+from course_utils.plots.colors import (
     CLASS_MARKERS,
     GRAD_COLOR,
+    LEARNING_RATE_STYLES,
     S_COLOR,
     Y_COLOR,
     class_colors,
     class_marker,
     learning_rate_color,
-    region_colors,
+    learning_rate_linestyle,
 )
-from course_utils.plots.colors import LEARNING_RATE_STYLES, learning_rate_linestyle
+from course_utils.plots.regions import region_colors
 
 MIN_DELTA_E = 10.0
 MIN_TEXT_CONTRAST = 4.5

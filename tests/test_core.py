@@ -5,17 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from course_utils import (
-    cross_entropy,
-    cross_entropy_grad,
-    cross_entropy_with_logits,
-    log_softmax,
-    numerical_gradient,
-    one_hot,
-    relative_error,
-    softmax,
-    softmax_jacobian,
-)
+from course_utils.gradcheck import numerical_gradient, relative_error
+from course_utils.losses import cross_entropy, cross_entropy_grad, cross_entropy_with_logits, one_hot
+from course_utils.softmax import log_softmax, softmax, softmax_jacobian
 
 # The lecture's example: true class 3 of 3, predicted probabilities [0.1, 0.3, 0.6].
 S_SLIDE = np.array([0.1, 0.3, 0.6])

@@ -5,11 +5,11 @@ independent computation written from the formula."""
 from __future__ import annotations
 
 import io
-import threading
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from helpers import png_pixels, run_in_threads
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -398,11 +398,6 @@ def test_digits_figure_draws_what_it_is_given(data):
 # -- the explorer -------------------------------------------------------------------------------
 
 
-def png_pixels(data: bytes) -> np.ndarray:
-    with Image.open(io.BytesIO(data)) as im:
-        return np.asarray(im.convert("RGB"))
-
-
 @pytest.fixture(scope="module")
 def explorer(trained):
     split, net = trained
@@ -450,20 +445,11 @@ def test_explorer_picture_follows_the_slider(explorer):
 def test_explorer_callbacks_from_threads_give_complete_pictures(explorer):
     explorer.image_slider.value = 3
     reference = png_pixels(explorer.image.value)
-    errors = []
 
     def move(i):
-        try:
-            explorer.image_slider.value = 4 + i % 2
-        except Exception as err:  # pragma: no cover - only on failure
-            errors.append(err)
+        explorer.image_slider.value = 4 + i % 2
 
-    threads = [threading.Thread(target=move, args=(i,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert not run_in_threads(move, 6)
     explorer.image_slider.value = 3
     np.testing.assert_array_equal(png_pixels(explorer.image.value), reference)
 

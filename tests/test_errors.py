@@ -3,17 +3,9 @@
 import numpy as np
 import pytest
 
-from course_utils import (
-    cross_entropy,
-    cross_entropy_grad,
-    cross_entropy_with_logits,
-    log_softmax,
-    numerical_gradient,
-    one_hot,
-    relative_error,
-    softmax,
-    softmax_jacobian,
-)
+from course_utils.gradcheck import numerical_gradient, relative_error
+from course_utils.losses import cross_entropy, cross_entropy_grad, cross_entropy_with_logits, one_hot
+from course_utils.softmax import log_softmax, softmax, softmax_jacobian
 
 S_OK = np.array([[0.1, 0.3, 0.6], [0.2, 0.2, 0.6]])
 Z_OK = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 1.0]])

@@ -17,20 +17,19 @@ import numpy as np
 import pytest
 
 from course_utils import cross_entropy_grad, numerical_gradient, softmax, softmax_jacobian
-from course_utils.exercises import (
-    EXERCISES,
-    check_cross_entropy_grad,
-    check_dense_backward,
-    check_mlp_backward,
-    check_softmax,
-    check_softmax_jacobian,
-)
+from course_utils.exercises import EXERCISES
 from course_utils.exercises import cross_entropy as ex_ce
 from course_utils.exercises import dense as ex_dense
 from course_utils.exercises import jacobian as ex_jac
 from course_utils.exercises import mlp as ex_mlp
 from course_utils.exercises import softmax as ex_softmax
-from course_utils.exercises.engine import Mistake, by_task, register
+from course_utils.exercises.cross_entropy import check_cross_entropy_grad
+from course_utils.exercises.dense import check_dense_backward
+from course_utils.exercises.engine import by_task, register
+from course_utils.exercises.jacobian import check_softmax_jacobian
+from course_utils.exercises.mistakes import Mistake
+from course_utils.exercises.mlp import check_mlp_backward
+from course_utils.exercises.softmax import check_softmax
 
 # -- student-style implementations, right and wrong ---------------------------------------------
 

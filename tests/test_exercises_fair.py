@@ -16,16 +16,14 @@ import numpy as np
 import pytest
 
 from course_utils import cross_entropy, softmax
-from course_utils.exercises import (
-    check_cross_entropy_grad,
-    check_dense_backward,
-    check_mlp_backward,
-    check_softmax,
-    check_softmax_jacobian,
-)
 from course_utils.exercises import softmax as ex_softmax
-from course_utils.exercises.engine import Evaluation
+from course_utils.exercises.attempts import Evaluation
+from course_utils.exercises.cross_entropy import check_cross_entropy_grad
+from course_utils.exercises.dense import check_dense_backward
+from course_utils.exercises.jacobian import check_softmax_jacobian
 from course_utils.exercises.limits import TimeUp, run_limited
+from course_utils.exercises.mlp import check_mlp_backward
+from course_utils.exercises.softmax import check_softmax
 from course_utils.losses import cross_entropy_grad
 
 

@@ -15,19 +15,15 @@ import numpy as np
 import pytest
 
 from course_utils import cross_entropy_grad, softmax, softmax_jacobian
-from course_utils.exercises import (
-    EXERCISES,
-    check_cross_entropy_grad,
-    check_dense_backward,
-    check_mlp_backward,
-    check_softmax,
-    check_softmax_jacobian,
-    points,
-    summary,
-)
+from course_utils.exercises import EXERCISES, points, summary
 from course_utils.exercises import cross_entropy as ex_ce
 from course_utils.exercises import jacobian as ex_jac
 from course_utils.exercises import softmax as ex_softmax
+from course_utils.exercises.cross_entropy import check_cross_entropy_grad
+from course_utils.exercises.dense import check_dense_backward
+from course_utils.exercises.jacobian import check_softmax_jacobian
+from course_utils.exercises.mlp import check_mlp_backward
+from course_utils.exercises.softmax import check_softmax
 
 
 def _flat(text: str) -> str:

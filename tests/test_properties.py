@@ -5,17 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from course_utils import (
-    cross_entropy,
-    cross_entropy_grad,
-    cross_entropy_with_logits,
-    log_softmax,
-    numerical_gradient,
-    one_hot,
-    relative_error,
-    softmax,
-    softmax_jacobian,
-)
+from course_utils.gradcheck import numerical_gradient, relative_error
+from course_utils.losses import cross_entropy, cross_entropy_grad, cross_entropy_with_logits, one_hot
+from course_utils.softmax import log_softmax, softmax, softmax_jacobian
 
 settings.register_profile("course", max_examples=60, deadline=None, derandomize=True)
 settings.load_profile("course")

@@ -3,25 +3,17 @@ callback synchronously); the numbers they show are checked against independent c
 
 from __future__ import annotations
 
-import io
 import itertools
-import threading
 from html.parser import HTMLParser
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from PIL import Image
+from helpers import png_pixels, run_in_threads
 
 from course_utils import numerical_gradient
 from course_utils.network import MLP
 from course_utils.widgets import BackpropExplorer, LogitsExplorer
-
-
-def png_pixels(data: bytes) -> np.ndarray:
-    with Image.open(io.BytesIO(data)) as im:
-        return np.asarray(im.convert("RGB"))
-
 
 # ---------------------------------------------------------------------------------------------
 # Independent formulas (plain numpy, written from the math, not from course_utils)
@@ -210,21 +202,12 @@ def test_logits_explorer_bad_arguments(kwargs, error, match):
 
 def test_callbacks_from_several_threads_leave_a_consistent_picture():
     ex = LogitsExplorer()
-    errors = []
 
     def move(i):
-        try:
-            for k in range(10):
-                ex.logit_sliders[i].value = float(k - 5)
-        except Exception as err:  # pragma: no cover - reported below
-            errors.append(err)
+        for k in range(10):
+            ex.logit_sliders[i].value = float(k - 5)
 
-    threads = [threading.Thread(target=move, args=(i,)) for i in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert not run_in_threads(move, 3)
     ex.smoothing.value = 0.1  # one more update from this thread: numbers and picture agree
     np.testing.assert_allclose(ex.probs, ref_probs(ex.logits, ex.temperature.value))
     np.testing.assert_array_equal(png_pixels(ex.image.value), ex._figure.render_rgba()[..., :3])

@@ -23,7 +23,6 @@ playwright) prints each page once MathJax, the fonts and the images are ready.
 
 from __future__ import annotations
 
-import argparse
 import decimal
 import html
 import re
@@ -32,6 +31,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import build_args
 import build_site
 import build_student
 import jinja2
@@ -440,15 +440,13 @@ def build(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=OUT, help="where to write (default: build/handout)")
-    args = parser.parse_args(argv)
-    results = build(args.out.resolve())
+    out = build_args.out_folder(argv, __doc__, OUT)
+    results = build(out)
     for r in results:
         n = len(r.scaled)
         scaled = f", {n} wide formula{'s' * (n > 1)} scaled to fit ({', '.join(r.scaled)})" if n else ""
         print(f"{r.pdf.name}{scaled}")
-    print(f"handout: {len(results)} PDFs in {args.out}")
+    print(f"handout: {len(results)} PDFs in {out}")
     return 0
 
 

@@ -13,12 +13,12 @@ CDN. Each page has a launch button that opens the notebook on Binder (set the re
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import build_args
 import build_student
 import nbformat
 import npm_vendor
@@ -239,12 +239,7 @@ def build(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--out", type=Path, default=BUILD / "site", help="where to write (default: build/site)"
-    )
-    args = parser.parse_args(argv)
-    index = build(args.out.resolve())
+    index = build(build_args.out_folder(argv, __doc__, BUILD / "site"))
     print(f"website: {index}")
     return 0
 

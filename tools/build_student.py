@@ -35,7 +35,6 @@ your students' Binder badge or nbgitpuller link points at.
 
 from __future__ import annotations
 
-import argparse
 import html.parser
 import re
 import shutil
@@ -45,6 +44,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other tools, also when loaded by path
+import build_args  # noqa: E402
 from course_notebooks import teaching_notebooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -227,11 +227,9 @@ def build(out: Path = OUT, source: Path = NOTEBOOKS) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=OUT, help="where to write (default: build/student)")
-    args = parser.parse_args(argv)
-    written = build(args.out.resolve())
-    print(f"student edition: {len(written)} notebooks in {args.out}")
+    out = build_args.out_folder(argv, __doc__, OUT)
+    written = build(out)
+    print(f"student edition: {len(written)} notebooks in {out}")
     return 0
 
 

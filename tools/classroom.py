@@ -52,7 +52,7 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -803,29 +803,33 @@ class NotebookKernel:
         self.ws.send(json.dumps(msg))
         return msg["header"]["msg_id"]
 
+    def _answers(self, msg_id: str, timeout: float, late: str) -> Iterator[dict]:
+        """The kernel's messages whose parent is ``msg_id``, as they come; ClassroomError(``late``)
+        when ``timeout`` seconds have passed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                msg = self._receive(deadline)
+            except TimeoutError:
+                raise ClassroomError(late) from None
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                yield msg
+
     def _request(self, msg_type: str, content: dict, timeout: float, wait_idle: bool = True) -> list[dict]:
         """Send a shell request and collect every message it causes until its reply has come and (when
         ``wait_idle``) the kernel is idle again: [the reply, then the iopub messages in order]."""
         msg_id = self.send(msg_type, content)
-        deadline = time.monotonic() + timeout
+        late = f"{self.student.name} {self.path}: no answer to {msg_type} within {timeout:.0f} s"
         reply, iopub, idle = None, [], not wait_idle
-        while reply is None or not idle:
-            try:
-                msg = self._receive(deadline)
-            except TimeoutError:
-                raise ClassroomError(
-                    f"{self.student.name} {self.path}: no answer to {msg_type} within {timeout:.0f} s"
-                ) from None
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
+        for msg in self._answers(msg_id, timeout, late):
             if msg["channel"] == "shell":
                 reply = msg
             elif msg["channel"] == "iopub":
                 iopub.append(msg)
-                idle = idle or (
-                    msg["header"]["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
-                )
-        return [reply, *iopub]
+                idle = idle or _is_idle(msg)
+            if reply is not None and idle:
+                return [reply, *iopub]
+        raise AssertionError("unreachable: _answers ends only by raising")
 
     def execute(self, code: str, timeout: float = 180) -> Cell:
         """Run ``code`` as a cell: its outputs; ClassroomError on an error output or a timeout."""
@@ -877,16 +881,9 @@ class NotebookKernel:
         data = {"method": "update", "state": state, "buffer_paths": []}
         started = time.monotonic()
         msg_id = self.send("comm_msg", {"comm_id": model_id, "data": data})
-        deadline, seconds, idle = started + timeout, None, False
-        while seconds is None or not idle:
-            try:
-                msg = self._receive(deadline)
-            except TimeoutError:
-                raise ClassroomError(
-                    f"{self.student.name}: no update of {watch} within {timeout:.0f} s"
-                ) from None
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
+        late = f"{self.student.name}: no update of {watch} within {timeout:.0f} s"
+        seconds, idle = None, False
+        for msg in self._answers(msg_id, timeout, late):
             content, kind = msg["content"], msg["header"]["msg_type"]
             if (
                 kind == "comm_msg"
@@ -894,8 +891,10 @@ class NotebookKernel:
                 and content["data"].get("method") == "update"
             ):
                 seconds = seconds or time.monotonic() - started
-            idle = idle or (kind == "status" and content["execution_state"] == "idle")
-        return seconds, self.widgets[watch]
+            idle = idle or _is_idle(msg)
+            if seconds is not None and idle:
+                return seconds, self.widgets[watch]
+        raise AssertionError("unreachable: _answers ends only by raising")
 
     # -- closing
 
@@ -919,6 +918,11 @@ class NotebookKernel:
 
 
 OUTPUT_TYPES = ("stream", "display_data", "execute_result", "error", "update_display_data")
+
+
+def _is_idle(msg: dict) -> bool:
+    """Whether ``msg`` is the kernel's status message saying it is idle again."""
+    return msg["header"]["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
 
 
 def _output(msg: dict) -> dict:

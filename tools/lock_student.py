@@ -25,10 +25,6 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parent.parent
-FULL_LOCK = ROOT / "requirements.txt"
-STUDENT_LOCK = ROOT / "binder" / "requirements.txt"
-
 # What the notebooks import and the interfaces students open them in, with a reason each.
 STUDENT_NEEDS = {
     "numpy": "every notebook",
@@ -45,6 +41,10 @@ STUDENT_NEEDS = {
     "jupyterhub": "jupyterhub-singleuser, which a hub's image must provide",
     "nbgitpuller": "the link that pulls the student edition into a hub home",
 }
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL_LOCK = ROOT / "requirements.txt"
+STUDENT_LOCK = ROOT / "binder" / "requirements.txt"
 
 HEADER = """\
 # The students' lock: what the student edition needs to run every notebook in JupyterLab or

@@ -9,9 +9,10 @@ mistake with the smallest wrong case in full, expected beside received, and retu
 False (wrong) or None (not attempted yet). Answers computed in float32 (numpy or torch) are
 compared at float32's precision. Nothing the student's code does escapes a checker.
 
-``engine`` holds the machinery (cases, attempts, mistakes, the run) and the registry of
-exercises, ``report`` the printing, ``logits`` what the exercises on logits share, and one module
-per exercise its cases and known mistakes: ``softmax``, ``jacobian``, ``cross_entropy``, ``dense``,
+``engine`` holds the run of a check and the registry of exercises; ``cases``, ``attempts`` and
+``mistakes`` the pieces it runs (a case, a call of the student's function, a known mistake);
+``report`` the printing, ``logits`` what the exercises on logits share, and one module per
+exercise its cases and known mistakes: ``softmax``, ``jacobian``, ``cross_entropy``, ``dense``,
 ``mlp``. Each of those registers its exercise when it is imported (``engine.register``); this
 package imports every module in its folder, so :data:`EXERCISES` (number -> :class:`Exercise`)
 lists them all, and the ``check_*`` names below are read from it.

@@ -9,9 +9,9 @@ import numpy as np
 
 from ..losses import cross_entropy_grad, one_hot
 from ..softmax import softmax
-from .attempts import Attempt, single_output
+from .attempts import TIME_LIMIT, Attempt, single_output
 from .cases import LARGE, SEED, Case
-from .engine import TIME_LIMIT, Checker, Exercise, fresh_sizes, register
+from .engine import Checker, Exercise, fresh_sizes, register
 from .logits import about_logits, logits_covered
 from .mistakes import Mistake, clipped, constant_factor, gives, no_max_shift, returned_a_number
 

@@ -7,20 +7,10 @@ from collections.abc import Callable
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .engine import (
-    SEED,
-    TIME_LIMIT,
-    Attempt,
-    Case,
-    Checker,
-    Exercise,
-    Mistake,
-    as_array,
-    constant_factor,
-    facts_covered,
-    fresh_sizes,
-    register,
-)
+from .attempts import TIME_LIMIT, Attempt, as_array
+from .cases import SEED, Case, facts_covered
+from .engine import Checker, Exercise, fresh_sizes, register
+from .mistakes import Mistake, constant_factor
 
 OUTPUTS = ("dX", "dW", "db")
 

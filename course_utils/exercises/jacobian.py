@@ -7,23 +7,11 @@ from collections.abc import Callable
 import numpy as np
 
 from ..softmax import softmax, softmax_jacobian
-from .engine import (
-    LARGE,
-    SEED,
-    TIME_LIMIT,
-    Attempt,
-    Case,
-    Checker,
-    Exercise,
-    Mistake,
-    constant_factor,
-    fresh_sizes,
-    no_max_shift,
-    register,
-    single_output,
-)
+from .attempts import TIME_LIMIT, Attempt, single_output
+from .cases import LARGE, SEED, Case
+from .engine import Checker, Exercise, fresh_sizes, register
 from .logits import about_logits, logits_cases, logits_covered
-from .mistakes import EPSILONS
+from .mistakes import EPSILONS, Mistake, constant_factor, no_max_shift
 
 
 def cases() -> list[Case]:

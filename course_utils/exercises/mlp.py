@@ -17,23 +17,10 @@ import numpy as np
 
 from ..losses import cross_entropy_grad, one_hot
 from ..softmax import softmax
-from .engine import (
-    SEED,
-    TIME_LIMIT,
-    Attempt,
-    Case,
-    Checker,
-    Exercise,
-    Mistake,
-    as_array,
-    by_task,
-    facts_covered,
-    fresh_sizes,
-    least_squares_factor,
-    name_factor,
-    off_by_factor,
-    register,
-)
+from .attempts import TIME_LIMIT, Attempt, as_array
+from .cases import SEED, Case, facts_covered
+from .engine import Checker, Exercise, by_task, fresh_sizes, register
+from .mistakes import Mistake, least_squares_factor, name_factor, off_by_factor
 
 KEYS = ("W2", "b2", "W1", "b1")  # backward order: a diagnosis shows the first wrong one on the way back
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import numpy as np
 
 from ..softmax import log_softmax, softmax
-from .attempts import Attempt, single_output
+from .attempts import TIME_LIMIT, Attempt, single_output
 from .cases import LARGE, SEED, Case
-from .engine import TIME_LIMIT, Checker, Exercise, fresh_sizes, register
+from .engine import Checker, Exercise, fresh_sizes, register
 from .logits import about_logits, logits_cases, logits_covered
 from .mistakes import Mistake, clipped, gives, no_max_shift, returned_a_number
 
