@@ -13,6 +13,10 @@ from course_utils.plots import (
     class_marker,
     computational_graph_figure,
     decision_regions_figure,
+    gradient_step_figure,
+    jacobian_heatmaps_figure,
+    logits_probabilities_figure,
+    loss_curve_figure,
     loss_curves_figure,
     network_figure,
     timing_figure,
@@ -178,39 +182,33 @@ def png_size(fig) -> tuple[int, int]:
         return image.size
 
 
-def static_figures():
+def _spirals_regions():
     X, labels = make_spirals(n_per_class=10, seed=0)
-    return {
-        "network": network_figure([2, 16, 3]),
-        "graph": computational_graph_figure(2),
-        "regions": decision_regions_figure(MLP([2, 4, 3], seed=0), X, labels, title="t", grid_n=20),
-        "timing": timing_figure([27, 99, 387, 771], [1e-4, 1.1e-4, 1.5e-4, 2e-4], [1e-2, 3e-2, 0.1, 0.3]),
-        "loss": loss_curves_figure(
-            {0.01: [1.1, 1.0], 0.5: [1.1, 0.4], 2.0: [1.1, 1.3, 0.05], 10.0: [1.1, 40.0, 9.0]}
-        ),
-    }
+    return decision_regions_figure(MLP([2, 4, 3], seed=0), X, labels, title="t", grid_n=20)
 
 
-def lesson_figures():
-    """Notebooks 01-03's figures, drawn with the notebooks' own arguments."""
-    from course_utils.plots import (
-        gradient_step_figure,
-        jacobian_heatmaps_figure,
-        logits_probabilities_figure,
-        loss_curve_figure,
-    )
+# Each static figure of notebooks 04 and 06, and notebooks 01-03's with the notebooks' own arguments:
+# name -> how to draw it (a test draws only the one it checks).
+FIGURES = {
+    "network": lambda: network_figure([2, 16, 3]),
+    "graph": lambda: computational_graph_figure(2),
+    "regions": _spirals_regions,
+    "timing": lambda: timing_figure([27, 99, 387, 771], [1e-4, 1.1e-4, 1.5e-4, 2e-4], [1e-2, 3e-2, 0.1, 0.3]),
+    "loss": lambda: loss_curves_figure(
+        {0.01: [1.1, 1.0], 0.5: [1.1, 0.4], 2.0: [1.1, 1.3, 0.05], 10.0: [1.1, 40.0, 9.0]}
+    ),
+    "logits": lambda: logits_probabilities_figure([2.0, 1.0, 0.1]),
+    "loss curve": lambda: loss_curve_figure({0.05: "confident and wrong", 0.6: "the example", 0.9: "right"}),
+    "jacobian": lambda: jacobian_heatmaps_figure(
+        {"uncertain": [0.5, 0.2, 0.0], "confident": [6.0, 0.0, 0.0]}
+    ),
+    "gradient step": lambda: gradient_step_figure([0.1, 0.3, 0.6], [0, 0, 1]),
+}
 
-    return {
-        "logits": logits_probabilities_figure([2.0, 1.0, 0.1]),
-        "loss curve": loss_curve_figure({0.05: "confident and wrong", 0.6: "the example", 0.9: "right"}),
-        "jacobian": jacobian_heatmaps_figure({"uncertain": [0.5, 0.2, 0.0], "confident": [6.0, 0.0, 0.0]}),
-        "gradient step": gradient_step_figure([0.1, 0.3, 0.6], [0, 0, 1]),
-    }
 
-
-@pytest.mark.parametrize("name", ["network", "graph", "regions", "timing", "loss"] + list(lesson_figures()))
+@pytest.mark.parametrize("name", FIGURES)
 def test_static_figures_fit_a_slide_and_their_smallest_text_is_12_px(name):
-    fig = {**static_figures(), **lesson_figures()}[name]
+    fig = FIGURES[name]()
     assert isinstance(fig, DescribedFigure)
     width, height = png_size(fig)
     assert width <= SLIDE_WIDTH_PX and height <= 480, (width, height)
