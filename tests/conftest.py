@@ -1,8 +1,11 @@
 """Marks what makes the full suite slow, so `python3 run.py test -m "not slow"` is a fast loop.
 
 Slow: every notebook cell run by nbval (a kernel per notebook), everything under tests/browser/
-(JupyterLab and Chromium), and the tests marked ``@pytest.mark.slow`` in their own files
-(notebook mutation runs, slide export, ``jupyter labextension list``, the Binder build).
+(JupyterLab and Chromium), every test that starts the grading sandbox (the ``grading_sandbox``
+fixture) or publishes to a git remote (``remote``), and the tests marked ``@pytest.mark.slow`` in
+their own files (notebook mutation runs, slide export, ``jupyter labextension list``, ``run.py``'s
+own setup, the Binder build). The fast loop is the rest: course_utils, its figures, widgets and
+checkers, and the files' own rules.
 
 The ``grading_sandbox`` fixture skips a test that autogrades when bubblewrap cannot run here, or
 fails it where ``COURSE_REQUIRE_SANDBOX=1`` (CI). The ``torch`` fixture skips a test of torch
@@ -23,6 +26,8 @@ import pytest
 BROWSER = Path(__file__).parent / "browser"
 ROOT = Path(__file__).parent.parent
 
+SLOW_FIXTURES = {"grading_sandbox", "remote"}  # a bwrap sandbox per test; git repositories and a build
+
 # The files that take longest (measured on 2 cores, slowest first): under pytest-xdist these start
 # first, so that no worker is left with a long file at the end while the other waits.
 SLOWEST_FIRST = [
@@ -36,13 +41,20 @@ SLOWEST_FIRST = [
     "tests/test_classroom.py",
     "tests/test_grading_redteam.py",
     "tests/browser/test_handout.py",
+    # and the fast loop's longest (1-3 s each), so that its two workers finish together too
+    "tests/test_widgets.py",
+    "tests/test_plots.py",
+    "tests/test_exercises_fair.py",
+    "tests/test_digits.py",
+    "tests/test_exercises.py",
 ]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.path))
-        if path.suffix == ".ipynb" or BROWSER in path.parents:
+        uses = set(getattr(item, "fixturenames", ()))
+        if path.suffix == ".ipynb" or BROWSER in path.parents or uses & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: the slowest files first
         rank = {where: i for i, where in enumerate(SLOWEST_FIRST)}

@@ -160,6 +160,7 @@ def test_presenting_styles_are_larger_than_jupyterlab_defaults() -> None:
     assert all(selector.startswith(PRESENTING) for selector in styles)
 
 
+@pytest.mark.slow  # runs run.py's and binder's settings installers in subprocesses
 def test_run_py_and_binder_install_the_same_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`run.py lab` (its setup) and binder/postBuild both run binder/install_settings.py, which installs
     binder/overrides.json byte for byte; the live deck measurement serves the same file."""
