@@ -31,8 +31,10 @@ NUDGER = ROOT / "tests" / "portability"
 _spec = importlib.util.spec_from_file_location("run", ROOT / "run.py")
 run_py = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(run_py)
-# The README's test command, over the notebooks only.
-NBVAL = [arg for arg in run_py.TEST_ARGS if arg != "tests"] + ["-p", "no:cacheprovider", "-q"]
+# The README's test command, over the notebooks only, in one process: it runs inside a worker of
+# the suite, whose other workers already keep every core busy (more processes only start more
+# interpreters).
+NBVAL = [arg for arg in run_py.TEST_ARGS if arg != "tests"] + ["-p", "no:cacheprovider", "-q", "-n", "0"]
 
 
 def simd_paths_to_disable() -> list[str]:
