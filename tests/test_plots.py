@@ -8,18 +8,19 @@ from PIL import Image
 
 from course_utils.data import make_spirals
 from course_utils.network import MLP
-from course_utils.plots import (
-    DescribedFigure,
-    class_marker,
+from course_utils.plots import DescribedFigure, class_marker
+from course_utils.plots.backprop import (
     computational_graph_figure,
     decision_regions_figure,
+    loss_curves_figure,
+    network_figure,
+    timing_figure,
+)
+from course_utils.plots.lessons import (
     gradient_step_figure,
     jacobian_heatmaps_figure,
     logits_probabilities_figure,
     loss_curve_figure,
-    loss_curves_figure,
-    network_figure,
-    timing_figure,
 )
 from course_utils.widgets import LogitsExplorer
 
