@@ -380,6 +380,14 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
                     timeout=30_000,
                 )
                 state = kernel.state(model_id)
+                if state.get("found"):
+                    # An explorer's box can be on the page before its panel and readout are (a
+                    # busy machine, Notebook 7): wait for them instead of judging a half-drawn view.
+                    page.wait_for_function(
+                        "([el, sel]) => el.querySelector('.loss-readout') && el.querySelector(sel)",
+                        arg=[view.element_handle(), SLIDER_SELECTOR],
+                        timeout=30_000,
+                    )
                 plots = _check_plots(page, view, kernel, model_id, shots / f"{i:02d}", name)
                 readouts = view.locator(".loss-readout")
                 handles = view.locator(SLIDER_SELECTOR)
