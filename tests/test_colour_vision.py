@@ -17,6 +17,7 @@ Text: every colour a figure writes text in has a contrast of at least 4.5:1 agai
 
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 
@@ -24,10 +25,6 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.text import Text
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # colour-science reports optional packages it does not find
-    import colour
 
 from course_utils.plots.colors import (
     CLASS_MARKERS,
@@ -47,24 +44,35 @@ MIN_TEXT_CONTRAST = 4.5
 DEFICIENCIES = ("Protanomaly", "Deuteranomaly", "Tritanomaly")  # at severity 1: -opia
 VISIONS = (None, *DEFICIENCIES)
 SPIRAL_K, DIGITS_K = 3, 10
-SRGB = colour.RGB_COLOURSPACES["sRGB"]
-with warnings.catch_warnings():
-    # colour-science warns that its tritanomaly matrices shift the S cone's sensitivity rather than
-    # remove it, an approximation of tritanopia: good enough to find blue-green confusions.
-    warnings.simplefilter("ignore", colour.utilities.ColourUsageWarning)
-    CVD_MATRICES = {d: colour.matrix_cvd_Machado2009(d, 1.0) for d in DEFICIENCIES}
+
+
+@functools.cache
+def science():
+    """colour-science, its sRGB space and Machado et al.'s simulation matrices, loaded when a test
+    first needs them (importing colour-science takes about a second)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # colour-science reports optional packages it does not find
+        import colour
+    with warnings.catch_warnings():
+        # colour-science warns that its tritanomaly matrices shift the S cone's sensitivity rather
+        # than remove it, an approximation of tritanopia: good enough to find blue-green confusions.
+        warnings.simplefilter("ignore", colour.utilities.ColourUsageWarning)
+        matrices = {d: colour.matrix_cvd_Machado2009(d, 1.0) for d in DEFICIENCIES}
+    return colour, colour.RGB_COLOURSPACES["sRGB"], matrices
 
 
 def lab(rgb, deficiency: str | None = None) -> np.ndarray:
     """CIELAB (D65) of an sRGB colour in [0, 1], as seen with ``deficiency`` (None: normal vision)."""
+    colour, srgb, cvd_matrices = science()
     linear = colour.cctf_decoding(np.asarray(rgb, dtype=float), function="sRGB")
     if deficiency is not None:
-        linear = np.clip(colour.algebra.vecmul(CVD_MATRICES[deficiency], linear), 0.0, 1.0)
-    return colour.XYZ_to_Lab(colour.RGB_to_XYZ(linear, SRGB), SRGB.whitepoint)
+        linear = np.clip(colour.algebra.vecmul(cvd_matrices[deficiency], linear), 0.0, 1.0)
+    return colour.XYZ_to_Lab(colour.RGB_to_XYZ(linear, srgb), srgb.whitepoint)
 
 
 def delta_e(a, b, deficiency: str | None = None) -> float:
     """CIEDE2000 difference of two matplotlib colours as seen with ``deficiency``."""
+    colour = science()[0]
     return float(colour.delta_E(lab(to_rgb(a), deficiency), lab(to_rgb(b), deficiency), method="CIE 2000"))
 
 
@@ -95,7 +103,7 @@ def test_the_simulation_and_the_difference_are_the_published_ones():
     assert delta_e("#D55E00", "#D55E00", "Deuteranomaly") == pytest.approx(0.0, abs=1e-9)
     assert delta_e("red", "green") > 70
     assert delta_e("#FF0000", "#7F7F00", "Deuteranomaly") < delta_e("#FF0000", "#7F7F00") / 2
-    sharma = colour.delta_E([50, 2.6772, -79.7751], [50, 0, -82.7485], method="CIE 2000")
+    sharma = science()[0].delta_E([50, 2.6772, -79.7751], [50, 0, -82.7485], method="CIE 2000")
     assert sharma == pytest.approx(2.0425, abs=1e-4)
     assert contrast("black") == pytest.approx(21.0)
     assert contrast("#767676") == pytest.approx(4.54, abs=0.01)  # WCAG's darkest passing grey

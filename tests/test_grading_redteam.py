@@ -29,7 +29,7 @@ import nbformat
 import pytest
 
 from course_utils.exercises import EXERCISES
-from course_utils.grading import grade, preprocessors, sandbox, wire
+from course_utils.grading import grade, sandbox, wire
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "05_exercises"
@@ -515,7 +515,16 @@ def test_feedback_names_the_reason_for_zero(graded):
 # -- without bubblewrap grading refuses; the wire rejects what it did not write ----------------------
 
 
-def test_without_the_sandbox_autograde_refuses(monkeypatch):
+@pytest.fixture
+def preprocessors():
+    """course_utils.grading.preprocessors, imported by the tests that use it (it imports nbgrader,
+    half a second that every other test of the fast loop would wait for)."""
+    from course_utils.grading import preprocessors
+
+    return preprocessors
+
+
+def test_without_the_sandbox_autograde_refuses(monkeypatch, preprocessors):
     monkeypatch.setattr(sandbox, "unavailable", lambda: "bwrap is not installed")
     nb = nbformat.v4.new_notebook()
     with pytest.raises(preprocessors.SandboxUnavailable, match="Refusing to grade.*bwrap is not installed"):
@@ -643,7 +652,9 @@ def test_a_check_that_hangs_is_killed_and_the_next_checks_still_run():
     assert fine.tolist() == [1.0, 1.0]
 
 
-def test_the_gradebook_is_backed_up_once_per_run_and_the_newest_copies_are_kept(tmp_path, monkeypatch):
+def test_the_gradebook_is_backed_up_once_per_run_and_the_newest_copies_are_kept(
+    tmp_path, monkeypatch, preprocessors
+):
     db = tmp_path / "gradebook.db"
     with sqlite3.connect(db) as connection:
         connection.execute("create table t (x)")
