@@ -39,12 +39,21 @@ def _message(where: str, steps: int, bad: list, what: str) -> str:
     return "\n".join(lines)
 
 
+@pytest.fixture(scope="module")
+def deck_browser():
+    """One headless Chromium for the exported decks (each deck gets its own page in it, as
+    ``tools/measure_slide_fit.py`` does)."""
+    with browser() as launched:
+        yield launched
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_exported_deck_fits_the_projector(notebook: Path, offline_decks: dict[str, Path]) -> None:
+def test_exported_deck_fits_the_projector(
+    notebook: Path, offline_decks: dict[str, Path], deck_browser
+) -> None:
     deck = offline_decks[export_slides.deck_path(notebook, Path()).name]
     started = time.monotonic()
-    with browser() as chromium_browser:
-        states, bad = measure_slide_fit.measure(deck, chromium_browser)
+    states, bad = measure_slide_fit.measure(deck, deck_browser)
     print(f"\n{deck.name}: {states} slide states, {len(bad)} do not fit ({time.monotonic() - started:.0f} s)")
     assert states > 0, f"{deck.name}: no slide measured"
     assert not bad, _message(deck.name, states, bad, "slide states (h, v, fragment)")
