@@ -2,10 +2,12 @@
 
 Slow: every notebook cell run by nbval (a kernel per notebook), everything under tests/browser/
 (JupyterLab and Chromium), every test that starts the grading sandbox (the ``grading_sandbox``
-fixture) or publishes to a git remote (``remote``), and the tests marked ``@pytest.mark.slow`` in
-their own files (notebook mutation runs, slide export, ``jupyter labextension list``, ``run.py``'s
-own setup, the Binder build). The fast loop is the rest: course_utils, its figures, widgets and
-checkers, and the files' own rules.
+fixture), publishes to a git remote (``remote``) or imports torch (``torch``), and the tests marked
+``@pytest.mark.slow`` in their own files (notebook mutation runs, slide export, ``jupyter
+labextension list``, ``run.py``'s own setup, the Binder build, and the checks that render figures
+at full size, train several networks or import colour-science: about a second each). The fast
+loop is the rest: course_utils, its figures' content, widgets and checkers, and the files' own
+rules.
 
 The ``grading_sandbox`` fixture skips a test that autogrades when bubblewrap cannot run here, or
 fails it where ``COURSE_REQUIRE_SANDBOX=1`` (CI). The ``torch`` fixture skips a test of torch
@@ -26,7 +28,8 @@ import pytest
 BROWSER = Path(__file__).parent / "browser"
 ROOT = Path(__file__).parent.parent
 
-SLOW_FIXTURES = {"grading_sandbox", "remote"}  # a bwrap sandbox per test; git repositories and a build
+SLOW_FIXTURES = {"grading_sandbox", "remote", "torch"}  # a bwrap sandbox per test; git
+# repositories and a build; importing torch (about 2 s)
 
 # The files that take longest (measured on 2 cores, slowest first): under pytest-xdist these start
 # first, so that no worker is left with a long file at the end while the other waits.

@@ -96,6 +96,7 @@ def contrast(a, b="white") -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+@pytest.mark.slow  # imports colour-science (about 1 s)
 def test_the_simulation_and_the_difference_are_the_published_ones():
     # Normal vision leaves a colour alone; full deuteranopia maps red and green to nearly one
     # colour, and CIEDE2000 gives the published value for the first pair of Sharma, Wu and Dalal's
@@ -202,6 +203,7 @@ def _figures():
     yield "digits explorer", DigitsFigure(10).fig
 
 
+@pytest.mark.slow  # draws every course figure (about 2 s)
 def test_every_text_in_the_course_figures_is_readable_on_white():
     low = []
     for name, fig in _figures():

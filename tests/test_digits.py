@@ -300,6 +300,7 @@ def drawn_text_px(fig) -> list[tuple[float, str]]:
     ]
 
 
+@pytest.mark.slow  # renders notebook 06's figures at full size (about 1.7 s)
 def test_static_figures_fit_a_slide_and_their_smallest_text_is_12_px(data):
     """As notebook 06 draws them: at most 1083 px wide (a deck draws images up to 95 % of the
     1140 px output area), 100 dpi, no text under 12 px on the slide."""

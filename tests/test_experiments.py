@@ -99,6 +99,7 @@ def test_peak_bytes_sees_a_big_temporary():
     assert peak_bytes(lambda: None) < 100_000
 
 
+@pytest.mark.slow  # trains eight networks (about 1.2 s)
 def test_default_explorer_setting_learns_the_spirals_for_every_seed_it_promises():
     """lr 2.0, 800 steps: at least 95 % for seeds 0-7 (what BackpropExplorer's docstring says)."""
     runs = spiral_runs(2.0, seeds=range(8))

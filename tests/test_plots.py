@@ -31,6 +31,7 @@ def decode(png: bytes) -> np.ndarray:
         return np.asarray(image)
 
 
+@pytest.mark.slow  # renders and decodes explorer frames (about 1 s)
 def test_explorer_frames_decode_to_the_drawn_pixels():
     ex = LogitsExplorer()
     ex.logit_sliders[0].value = 3.0  # redraw once through the slider callback
@@ -97,6 +98,7 @@ def test_computational_graph_alt_walks_the_graph_both_ways():
     assert "X -> z = X W_1 + b_1 -> S = softmax(z)" in one and "tanh" not in one
 
 
+@pytest.mark.slow  # renders at full size (about 0.5 s)
 def test_backprop_figure_fits_a_projected_slide():
     """One row of four panels, 1036 px wide: JupyterLab's slideshow (1116 px for an output) and an
     exported deck (1040 px) at 1280 x 720 both show the PNG at its own size, so a point is a pixel on
@@ -125,6 +127,7 @@ def test_backprop_figure_fits_a_projected_slide():
     assert axes[3].get_legend() is not None, "the sample panel says which bar is S, y and S - y"
 
 
+@pytest.mark.slow  # renders at full size (about 0.5 s)
 def test_logits_figure_is_as_tall_as_before_and_sharp_on_a_projected_slide():
     """Same 3.5 : 1 shape as the old 10.5 x 3 in figure (so the explorer keeps its height), drawn at
     at most the 1040 px an exported 1280 x 720 deck has for an output, so it is never shrunk there;
@@ -207,6 +210,7 @@ FIGURES = {
 }
 
 
+@pytest.mark.slow  # renders every static figure at full size (0.2-0.7 s each)
 @pytest.mark.parametrize("name", FIGURES)
 def test_static_figures_fit_a_slide_and_their_smallest_text_is_12_px(name):
     fig = FIGURES[name]()
