@@ -18,7 +18,6 @@ state); ``--run`` runs every cell first, as an instructor would. Exit status 1 w
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 import tempfile
@@ -30,13 +29,21 @@ import measure_slide_fit  # noqa: E402
 from chromium import chromium  # noqa: E402
 from lab_server import serve  # noqa: E402
 from measure_slide_fit import CHECKS_JS, FIGURE_TEXT_PT, MIN_TEXT_PX, ROOT, SCREEN  # noqa: E402
-from settle import settle  # noqa: E402
+from settle import MAX_FRAMES, SETTLE_JS, STABLE_FRAMES  # noqa: E402
 
+# One step, in one call: wait for the cells on the slide to settle (the deck fades cells in for
+# 0.1 s and MathJax typesets them: tools/settle.py), then the active cell, the cells on screen and
+# the checks' problems. Returns null when the slide never settles.
 MEASURE_LIVE_JS = (
-    "async ([textPt, minTextPx]) => {"
+    "async ([stableFrames, maxFrames, textPt, minTextPx]) => {"
     + CHECKS_JS
+    + f"const settle = {SETTLE_JS};"
     + """
+  if (!await settle(['.jp-Deck .jp-Notebook .jp-Cell.jp-deck-mod-onscreen', stableFrames, maxFrames])) {
+    return null;
+  }
   const notebook = document.querySelector('.jp-Deck .jp-Notebook');
+  const cells = [...notebook.querySelectorAll('.jp-Cell')];
   const shown = el => {
     const cell = el.closest('.jp-Cell');
     const on = c => ['jp-deck-mod-onscreen', 'jp-deck-mod-visible'].every(k => c.classList.contains(k));
@@ -47,15 +54,29 @@ MEASURE_LIVE_JS = (
   // JupyterLab 4 scrolls the notebook in its windowed panel's outer box, older versions in the notebook.
   const outer = notebook.querySelector('.jp-WindowedPanel-outer');
   const scroller = outer && outer.scrollHeight > outer.clientHeight ? outer : notebook;
-  return await fitProblems(notebook, shown, scroller, textPt, minTextPx);
-}"""
-)
-STATE_JS = """() => {
-  const cells = [...document.querySelectorAll('.jp-Deck .jp-Notebook .jp-Cell')];
   return {
     active: cells.findIndex(c => c.classList.contains('jp-mod-active')),
     onscreen: cells.flatMap((c, i) => c.classList.contains('jp-deck-mod-onscreen') ? [i] : []),
+    problems: await fitProblems(notebook, shown, scroller, textPt, minTextPx),
   };
+}"""
+)
+# One step forward with the deck's own buttons (next fragment or subslide, else next slide), then
+# wait up to ``timeoutMs`` for another cell to become active. False when both buttons are disabled.
+GO_JS = """async (timeoutMs) => {
+  const active = () => [...document.querySelectorAll('.jp-Deck .jp-Cell')]
+    .findIndex(c => c.classList.contains('jp-mod-active'));
+  const before = active();
+  const button = ['down', 'forward']
+    .map(d => document.querySelector(`.jp-Deck-Remote .jp-deck-mod-direction-${d}`))
+    .find(b => b && !b.classList.contains('jp-mod-disabled'));
+  if (!button) return false;
+  button.click();
+  const until = performance.now() + timeoutMs;
+  while (active() === before && performance.now() < until) {
+    await new Promise(done => requestAnimationFrame(() => done()));
+  }
+  return true;
 }"""
 
 
@@ -76,16 +97,6 @@ def slide_labels(notebook: Path) -> list[str]:
                 f += 1
         labels.append(f"slide {h}.{v}" + (f" fragment {f}" if f >= 0 else ""))
     return labels
-
-
-def _go(page) -> bool:
-    """One step forward with the deck's own buttons (next fragment/subslide, else next slide)."""
-    for direction in ("down", "forward"):
-        button = page.locator(f".jp-Deck-Remote .jp-deck-mod-direction-{direction}").first
-        if button.count() and "jp-mod-disabled" not in (button.get_attribute("class") or ""):
-            button.click()
-            return True
-    return False
 
 
 def run_all(page, timeout_s: float = 300) -> None:
@@ -134,33 +145,23 @@ def measure_notebook(
         page.locator(".jp-Deck-Remote").first.wait_for(timeout=15_000)
         steps, bad, seen = 0, [], set()
         while True:
-            # the deck fades cells in (0.1 s) and MathJax typesets them: measure once that is done
-            settle(page, ".jp-Deck .jp-Notebook .jp-Cell.jp-deck-mod-onscreen")
-            state = page.evaluate(STATE_JS)
+            state = page.evaluate(MEASURE_LIVE_JS, [STABLE_FRAMES, MAX_FRAMES, FIGURE_TEXT_PT, MIN_TEXT_PX])
+            if state is None:
+                raise TimeoutError(f"{notebook.name}: a slide did not settle within {MAX_FRAMES} frames")
             key = (state["active"], tuple(state["onscreen"]))
             if key in seen:
                 break
             seen.add(key)
             steps += 1
-            problems = page.evaluate(MEASURE_LIVE_JS, [FIGURE_TEXT_PT, MIN_TEXT_PX])
             label = labels[state["active"]] if 0 <= state["active"] < len(labels) else "?"
             label = f"{label} (cell {state['active']})"
-            if problems:
-                bad.append((label, problems))
+            if state["problems"]:
+                bad.append((label, state["problems"]))
                 if shots is not None:
                     shots.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(shots / f"{notebook.stem}-cell{state['active']:03d}.png"))
-            before = state["active"]
-            if not _go(page):
+            if not page.evaluate(GO_JS, 5_000):
                 break
-            with contextlib.suppress(Exception):
-                page.wait_for_function(
-                    "(before) => { const c = [...document.querySelectorAll('.jp-Deck .jp-Cell')];"
-                    " return c.findIndex(x => x.classList.contains('jp-mod-active'))"
-                    " !== before; }",
-                    arg=before,
-                    timeout=5_000,
-                )
         stop = page.locator(".jp-deck-mod-stop").first
         if stop.count():
             stop.click()

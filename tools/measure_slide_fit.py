@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 from chromium import browser  # noqa: E402
-from settle import settle  # noqa: E402
+from settle import MAX_FRAMES, SETTLE_JS, STABLE_FRAMES  # noqa: E402
 
 SCREEN = {"width": 1280, "height": 720}  # a lecture-hall projector
 # A figure's text at its natural size is taken as matplotlib's default 10 pt drawn at the PNG's own
@@ -93,19 +93,28 @@ async function fitProblems(root, shown, scroller, textPt, minTextPx) {
 }
 """
 
+# One slide state, in one call: wait for it to settle (tools/settle.py), then its indices, the
+# checks' problems, and whether it is the deck's last state. Returns null when it never settles.
 MEASURE_JS = (
-    "async ([textPt, minTextPx]) => {"
+    "async ([stableFrames, maxFrames, textPt, minTextPx]) => {"
     + CHECKS_JS
+    + f"const settle = {SETTLE_JS};"
     + """
+  if (!await settle(['.reveal .slides section.present', stableFrames, maxFrames])) return null;
+  const i = Reveal.getIndices();
   const sec = Reveal.getCurrentSlide();
   const shown = el => {
     const st = getComputedStyle(el);
     return st.visibility !== 'hidden' && st.display !== 'none' && !el.closest('.fragment:not(.visible)');
   };
   const scroller = getComputedStyle(sec).overflowY === 'scroll' ? sec : null;
-  return await fitProblems(sec, shown, scroller, textPt, minTextPx);
+  return {state: [i.h, i.v, i.f ?? -1], problems: await fitProblems(sec, shown, scroller, textPt, minTextPx),
+          last: Reveal.isLastSlide() && !Reveal.availableFragments().next};
 }"""
 )
+# Fragments fade in over 0.2 s: measured without the fade, which moves nothing (opacity only), so
+# that a state settles as soon as its layout and MathJax have.
+NO_FADE_CSS = ".reveal .slides section, .reveal .slides section * { transition: none !important; }"
 
 
 def open_deck(deck: Path, browser):
@@ -122,6 +131,7 @@ def open_deck(deck: Path, browser):
         "() => new Promise(done => require(['vendor/reveal.js/dist/reveal.js'], R => {"
         " window.Reveal = R; R.configure({transition: 'none'}); R.slide(0, 0, -1); done(); }))"
     )
+    page.add_style_tag(content=NO_FADE_CSS)
     return page
 
 
@@ -130,15 +140,16 @@ def measure(deck: Path, browser) -> tuple[int, list[tuple]]:
     page = open_deck(deck, browser)
     seen, bad = set(), []
     while True:
-        settle(page, ".reveal .slides section.present")
-        state = tuple(page.evaluate("() => { const i = Reveal.getIndices(); return [i.h, i.v, i.f ?? -1]; }"))
+        step = page.evaluate(MEASURE_JS, [STABLE_FRAMES, MAX_FRAMES, FIGURE_TEXT_PT, MIN_TEXT_PX])
+        if step is None:
+            raise TimeoutError(f"{deck.name}: a slide did not settle within {MAX_FRAMES} animation frames")
+        state = tuple(step["state"])
         if state in seen:
             break
         seen.add(state)
-        problems = page.evaluate(MEASURE_JS, [FIGURE_TEXT_PT, MIN_TEXT_PX])
-        if problems:
-            bad.append((state, problems))
-        if page.evaluate("() => Reveal.isLastSlide() && !Reveal.availableFragments().next"):
+        if step["problems"]:
+            bad.append((state, step["problems"]))
+        if step["last"]:
             break
         page.evaluate("() => Reveal.next()")
     page.close()

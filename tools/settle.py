@@ -10,6 +10,7 @@ row. On a busy machine this takes longer; a fixed sleep would measure a half-dra
 from __future__ import annotations
 
 STABLE_FRAMES = 5
+MAX_FRAMES = 1800  # about 30 s of animation frames: a page that has not settled by then fails
 
 SETTLE_JS = """async ([selector, stableFrames, maxFrames]) => {
   await document.fonts.ready;
@@ -42,7 +43,7 @@ SETTLE_JS = """async ([selector, stableFrames, maxFrames]) => {
 }"""
 
 
-def settle(page, selector: str, max_frames: int = 1800) -> None:
+def settle(page, selector: str, max_frames: int = MAX_FRAMES) -> None:
     """Wait until the elements matching ``selector`` on ``page`` have settled (see the module's
     docstring); raise TimeoutError after ``max_frames`` animation frames (about 30 s) without."""
     if not page.evaluate(SETTLE_JS, [selector, STABLE_FRAMES, max_frames]):

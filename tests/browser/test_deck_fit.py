@@ -59,6 +59,21 @@ def test_exported_deck_fits_the_projector(
     assert not bad, _message(deck.name, states, bad, "slide states (h, v, fragment)")
 
 
+def test_the_measurement_reports_what_does_not_fit(offline_decks: dict[str, Path], deck_browser) -> None:
+    """A first slide with a paragraph taller than the screen and a code line wider than its box,
+    in a copy of a real deck: both are reported for that state, and the deck's own states still fit."""
+    deck = offline_decks["05_exercises.slides.html"]  # the deck with the fewest slide states
+    broken = deck.with_name("broken-for-the-test.slides.html")  # beside it: the vendored scripts
+    tall = '<section><p style="height: 900px">too tall</p><pre>' + "x = 1  " * 300 + "</pre></section>"
+    html = deck.read_text(encoding="utf-8").replace('<div class="slides">', '<div class="slides">' + tall, 1)
+    broken.write_text(html, encoding="utf-8")
+    states, bad = measure_slide_fit.measure(broken, deck_browser)
+    assert states > 2
+    assert [state for state, _ in bad] == [(0, 0, -1)], bad
+    kinds = {problem[0] for problem in bad[0][1]}
+    assert kinds == {"below", "pre-wide"}, bad
+
+
 @pytest.fixture(scope="module")
 def projector_context(lab, tmp_path_factory: pytest.TempPathFactory):
     """A headless Chromium at 1280x720 for presenting (after the JupyterLab server is up)."""
