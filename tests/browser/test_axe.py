@@ -166,8 +166,13 @@ def go_to_slide(page, where: list[int]) -> None:
     settle(page, ".reveal .slides")  # the transition has ended and the slide's layout holds
 
 
+# Each page and deck is opened once for both checks: axe, then the images' descriptions.
+
+
 @pytest.mark.parametrize("name", SITE_PAGES)
-def test_site_page_has_no_serious_axe_violation(name: str, site: Path, browser, artifacts: Path) -> None:
+def test_site_page_has_no_serious_axe_violation_and_describes_its_images(
+    name: str, site: Path, browser, artifacts: Path
+) -> None:
     page, blocked, errors = open_site_page(browser, site, name)
     try:
         found = run_axe(page, name, artifacts / "axe" / "site" / f"{name}.json")
@@ -176,14 +181,6 @@ def test_site_page_has_no_serious_axe_violation(name: str, site: Path, browser, 
             assert page.locator("mjx-container mjx-assistive-mml").count() > 0, f"{name}: no assistive MathML"
         assert not blocked and not errors, (blocked, errors)
         assert not found, "\n".join(found)
-    finally:
-        page.close()
-
-
-@pytest.mark.parametrize("name", SITE_PAGES)
-def test_site_page_images_have_descriptions(name: str, site: Path, browser) -> None:
-    page, _, _ = open_site_page(browser, site, name)
-    try:
         problems = undescribed_images(page, name)
         assert not problems, "\n".join(problems)
     finally:
@@ -191,11 +188,20 @@ def test_site_page_images_have_descriptions(name: str, site: Path, browser) -> N
 
 
 @pytest.mark.parametrize("notebook", DECKS, ids=lambda p: p.name)
-def test_deck_has_no_serious_axe_violation(notebook: Path, offline_decks, browser, artifacts: Path) -> None:
+def test_deck_has_no_serious_axe_violation_and_describes_its_images(
+    notebook: Path, offline_decks, browser, artifacts: Path
+) -> None:
     deck = offline_decks[export_slides.deck_path(notebook, Path()).name]
     page, blocked, errors = open_deck(browser, deck)
     out = artifacts / "axe" / "slides"
     try:
+        expected = stored_widget_images(notebook)  # the explorers' snapshots, drawn by the renderer
+        _wait_for_images(page, expected, scroll=False)
+        drawn = page.locator(WIDGET_IMAGES).count()
+        assert drawn >= expected, f"{deck.name}: {drawn} of {expected} explorer snapshots drawn"
+        problems = undescribed_images(page, deck.name)
+        assert not problems, "\n".join(problems)
+
         found = run_axe(page, f"{deck.name} title", out / f"{notebook.stem}-title.json")
         if page.locator(".MathJax_CHTML, .MathJax").count():
             # MathJax 2's assistive MathML (on by default) is what a screen reader reads of a formula.
@@ -212,20 +218,5 @@ def test_deck_has_no_serious_axe_violation(notebook: Path, offline_decks, browse
             )
         assert not blocked and not errors, (blocked, errors)
         assert not found, "\n".join(found)
-    finally:
-        page.close()
-
-
-@pytest.mark.parametrize("notebook", DECKS, ids=lambda p: p.name)
-def test_deck_images_have_descriptions(notebook: Path, offline_decks, browser) -> None:
-    deck = offline_decks[export_slides.deck_path(notebook, Path()).name]
-    page, _, _ = open_deck(browser, deck)
-    try:
-        expected = stored_widget_images(notebook)  # the explorers' snapshots, drawn by the renderer
-        _wait_for_images(page, expected, scroll=False)
-        drawn = page.locator(WIDGET_IMAGES).count()
-        assert drawn >= expected, f"{deck.name}: {drawn} of {expected} explorer snapshots drawn"
-        problems = undescribed_images(page, deck.name)
-        assert not problems, "\n".join(problems)
     finally:
         page.close()
