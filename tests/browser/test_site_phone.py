@@ -11,11 +11,16 @@ layout), then asserts what a student reading on a phone or with the keyboard alo
   gap between their cells, fit the screen and cover none of the controls, and no readout of the
   control panel is cut off; every figure shown smaller than it was drawn opens at full size by
   keyboard (Enter), and Escape brings the focus back to it;
-- at 1280 and 320 px, Tab visits every control of the page, and each one looks different focused than not
-  (WCAG 2.4.7: the pixels around it change at least as much as a 1 px ring around it would) and
-  is not hidden under the sticky header (2.4.11); formulas are no Tab stops unless they are scroll
-  boxes. The number of Tab stops and of formula Tab stops per page goes to
-  ``test-artifacts/browser/site-keyboard/``, screenshots at 320 px to ``test-artifacts/browser/site-phone/``.
+- at 1280 and 320 px, Tab visits every control of the page, and each one looks different focused
+  than not (WCAG 2.4.7: the pixels around it change at least as much as a 1 px ring around it
+  would) and is not hidden under the sticky header (2.4.11); formulas are no Tab stops unless they
+  are scroll boxes. Every stop is checked for a box and for being covered; the pixels are compared
+  once for each look on the page (the element and its classes, its focused outline, shadow,
+  background, border, colour and text decoration, and the colour behind it): the 51 copy buttons
+  of notebook 04's page draw one ring, and the first stands for the others (until one fails). The
+  number of Tab stops, of formula Tab stops and of looks compared per page goes to
+  ``test-artifacts/browser/site-keyboard/``, screenshots at 320 px to
+  ``test-artifacts/browser/site-phone/``.
 """
 
 from __future__ import annotations
@@ -123,11 +128,22 @@ ACTIVE_JS = (
   const visible = points.some(([x, y]) => { const hit = document.elementFromPoint(x, y);
     return hit && (el.contains(hit) || hit.contains(el)); });
   const label = el.getAttribute('aria-label') || el.getAttribute('title') || el.textContent || '';
+  // What decides how its focus is drawn: the element and its classes, its focused styles, and the
+  // colour behind it (the first ancestor with a background).
+  const cs = getComputedStyle(el);
+  let behind = 'none';
+  for (let a = el.parentElement; a; a = a.parentElement) {
+    const bg = getComputedStyle(a).backgroundColor;
+    if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') { behind = bg; break; }
+  }
+  const look = [el.tagName, typeof el.className === 'string' ? el.className.trim() : '', cs.outline,
+    cs.outlineOffset, cs.boxShadow, cs.backgroundColor, cs.borderColor, cs.borderWidth, cs.color,
+    cs.textDecoration, behind].join(' | ');
   return {what: el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
             ? '.' + el.className.trim().split(/\\s+/).slice(0, 2).join('.') : '') + ' "'
             + label.trim().replace(/\\s+/g, ' ').slice(0, 40) + '"',
           x: r.left, y: r.top, w: r.width, h: r.height, pageX: scrollX, pageY: scrollY, visible, again,
-          formula: !!el.closest('mjx-container'), scrollBox: el.dataset.courseScrollBox === '1'};
+          formula: !!el.closest('mjx-container'), scrollBox: el.dataset.courseScrollBox === '1', look};
 }"""
 )
 # Take the focus away from the stop and give it back, each time once the page has restyled.
@@ -230,51 +246,72 @@ def _screenshot(cdp, clip: dict) -> np.ndarray:
     return _pixels(base64.b64decode(shot["data"]))
 
 
+def walk_tab_stops(page, cdp, width: int, height: int) -> tuple[list, list, list, set]:
+    """Press Tab round the page once: (the stops, those whose focus does not show, those covered
+    or off the viewport, the looks whose focus the pixels showed)."""
+    stops, invisible, hidden = [], [], []
+    shown_focus = set()
+    for _ in range(MAX_TAB_STOPS):
+        page.keyboard.press("Tab")
+        active = page.evaluate(ACTIVE_JS)
+        if active is None:
+            continue
+        if active["again"]:
+            break  # round the page once
+        stops.append(active)
+        if active["w"] < 1 or active["h"] < 1:
+            invisible.append(f"{active['what']}: no box")
+            continue
+        if not active["visible"]:
+            hidden.append(active["what"])
+        margin = 6
+        x, y = max(active["x"] - margin, 0), max(active["y"] - margin, 0)
+        clip = {
+            "x": active["pageX"] + x,
+            "y": active["pageY"] + y,
+            "width": min(active["w"] + 2 * margin, width - x),
+            "height": min(active["h"] + 2 * margin, height - y),
+        }
+        if clip["width"] < 1 or clip["height"] < 1:
+            hidden.append(f"{active['what']}: outside the viewport")
+            continue
+        if active["look"] in shown_focus:
+            continue  # drawn the same as a stop whose focus the pixels showed: the same ring
+        focused = _screenshot(cdp, clip)
+        page.evaluate(BLUR_JS)
+        unfocused = _screenshot(cdp, clip)
+        page.evaluate(REFOCUS_JS)
+        changed = int((np.abs(focused - unfocused).max(axis=2) > 40).sum())
+        ring = 2 * (active["w"] + active["h"])  # a 1 px line around the element
+        if changed < ring:
+            invisible.append(f"{active['what']}: {changed} px change, a 1 px ring is {ring:.0f}")
+        else:
+            shown_focus.add(active["look"])
+    return stops, invisible, hidden, shown_focus
+
+
+def open_for_tab_walk(browser, site: Path, name: str, width: int, height: int):
+    """The page, settled, with the text caret hidden (it blinks), and a DevTools session on it."""
+    page = open_page(browser, site, name, width, height)
+    page.add_style_tag(content="* { caret-color: transparent !important; }")
+    return page, browser.new_cdp_session(page)
+
+
 @pytest.mark.parametrize("width", [1280, 320])
 @pytest.mark.parametrize("name", PAGES)
 def test_every_tab_stop_shows_focus(name: str, width: int, site: Path, browser, artifacts: Path) -> None:
     height = 800
-    page = open_page(browser, site, name, width, height)
-    cdp = browser.new_cdp_session(page)
-    page.add_style_tag(content="* { caret-color: transparent !important; }")
-    stops, invisible, hidden = [], [], []
+    page, cdp = open_for_tab_walk(browser, site, name, width, height)
     try:
-        for _ in range(MAX_TAB_STOPS):
-            page.keyboard.press("Tab")
-            active = page.evaluate(ACTIVE_JS)
-            if active is None:
-                continue
-            if active["again"]:
-                break  # round the page once
-            stops.append(active)
-            if active["w"] < 1 or active["h"] < 1:
-                invisible.append(f"{active['what']}: no box")
-                continue
-            if not active["visible"]:
-                hidden.append(active["what"])
-            margin = 6
-            x, y = max(active["x"] - margin, 0), max(active["y"] - margin, 0)
-            clip = {
-                "x": active["pageX"] + x,
-                "y": active["pageY"] + y,
-                "width": min(active["w"] + 2 * margin, width - x),
-                "height": min(active["h"] + 2 * margin, height - y),
-            }
-            if clip["width"] < 1 or clip["height"] < 1:
-                hidden.append(f"{active['what']}: outside the viewport")
-                continue
-            focused = _screenshot(cdp, clip)
-            page.evaluate(BLUR_JS)
-            unfocused = _screenshot(cdp, clip)
-            page.evaluate(REFOCUS_JS)
-            changed = int((np.abs(focused - unfocused).max(axis=2) > 40).sum())
-            ring = 2 * (active["w"] + active["h"])  # a 1 px line around the element
-            if changed < ring:
-                invisible.append(f"{active['what']}: {changed} px change, a 1 px ring is {ring:.0f}")
+        stops, invisible, hidden, shown_focus = walk_tab_stops(page, cdp, width, height)
         formulas = [s for s in stops if s["formula"]]
         out = artifacts / "site-keyboard"
         out.mkdir(parents=True, exist_ok=True)
-        summary = {"tab_stops": len(stops), "formula_tab_stops": len(formulas)}
+        summary = {
+            "tab_stops": len(stops),
+            "formula_tab_stops": len(formulas),
+            "looks_compared_in_pixels": len(shown_focus),
+        }
         (out / f"{name.replace('.html', '')}-{width}.json").write_text(
             json.dumps({**summary, "stops": stops}, indent=1), encoding="utf-8"
         )
@@ -285,5 +322,24 @@ def test_every_tab_stop_shows_focus(name: str, width: int, site: Path, browser, 
         assert not not_scrolling, (
             f"{name} at {width} px: {len(not_scrolling)} formulas are Tab stops ({summary})"
         )
+    finally:
+        page.close()
+
+
+def test_a_focus_that_does_not_show_is_reported_on_every_stop(site: Path, browser) -> None:
+    """With no outline and no shadow, the navigation links' focus shows nowhere: the walk reports
+    every one of them (a look whose pixels failed stands for no other stop). The skip link, which
+    slides into view, and the search button, which changes colour, still show theirs."""
+    page, cdp = open_for_tab_walk(browser, site, "intro.html", 1280, 800)
+    try:
+        page.add_style_tag(
+            content="*, *:focus, *:focus-visible { outline: none !important; box-shadow: none !important;"
+            " transition: none !important; }"
+        )
+        stops, invisible, _, shown_focus = walk_tab_stops(page, cdp, 1280, 800)
+        links = [s["what"] for s in stops if s["what"].startswith("a.reference.internal ")]
+        reported = [line for line in invisible if line.startswith("a.reference.internal ")]
+        assert len(links) >= 6 and len(reported) == len(links), (links, invisible)
+        assert not any(look.startswith("A | reference internal") for look in shown_focus), shown_focus
     finally:
         page.close()
