@@ -102,7 +102,7 @@ def _browser_state(model_id, rerender=False, pictures=True):
     PNG(s)."""
     o = _browser_explorer(model_id)
     if o is None:
-        return {"found": False, "explorers": _browser_explorers()}
+        return {"found": False}
     state = {"found": True, "class": type(o).__name__}
     panel = getattr(o, "controls", None)
     shown = list(panel._widgets.values()) if panel is not None else list(_walk(o.widget))
@@ -252,6 +252,10 @@ class Kernel:
             f"print(_json.dumps(_browser_state({model_id!r}, rerender={rerender}, pictures={pictures})))"
         )
         return json.loads(text.strip().splitlines()[-1])
+
+    def explorers(self) -> list:
+        """What the kernel holds of course_utils.widgets (see ``_browser_explorers``)."""
+        return json.loads(self.run("print(_json.dumps(_browser_explorers()))").strip().splitlines()[-1])
 
     def close(self) -> None:
         self.client.stop_channels()
@@ -408,13 +412,14 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
                 )
                 state = kernel.state(model_id)
                 deadline = time.monotonic() + 30
-                while not state.get("found") and view.locator(".loss-readout").count():
-                    # The page draws an explorer that the kernel did not name (seen twice in
-                    # Notebook 7 on a busy machine): ask again for up to 30 s, then say what it holds.
-                    if time.monotonic() > deadline:
-                        break
+                drawn = view.locator(".loss-readout").count() > 0
+                # The page draws an explorer that the kernel did not name (seen twice in Notebook 7
+                # on a busy machine): ask again for up to 30 s, then say what it holds.
+                while drawn and not state.get("found") and time.monotonic() < deadline:
                     time.sleep(1)
                     state = kernel.state(model_id)
+                if drawn and not state.get("found"):
+                    state = {**state, "explorers": kernel.explorers()}
                 probes.append((model_id, state))
                 if state.get("found"):
                     # An explorer's box can be on the page before its panel and readout are (a
