@@ -177,6 +177,18 @@ def run_all_afresh(page) -> None:
     page.locator(".jp-Dialog .jp-mod-accept").click()
 
 
+def student_sessions(student: classroom.Student):
+    """The student's server's sessions, ``[]`` while it cannot answer."""
+
+    def sessions() -> list:
+        try:
+            return student.api("GET", "sessions").json()
+        except classroom.ClassroomError:
+            return []
+
+    return sessions
+
+
 def painted(png: bytes) -> tuple[int, float]:
     """(distinct colours, fraction of pixels not near white) of a PNG screenshot."""
     from PIL import Image
@@ -212,6 +224,7 @@ def test_a_student_in_chromium(
             page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
             assert page.locator(".lm-TabBar-tab.jp-mod-current", has_text=THIRD).count() >= 1
             assert page.locator(".lm-MenuBar-item", has_text="Nbgrader").count() == 0, "nbgrader shown"
+            browser_env.wait_for_kernel_idle(page, student_sessions(student), notebook_path(THIRD))
             run_all_afresh(page)
             result = page.wait_for_function(RUN_DONE_JS, timeout=180_000, polling=250).json_value()
             assert result == "done", "notebook 03 wrote to stderr or failed in JupyterLab"

@@ -1,4 +1,5 @@
-"""Where the browser tests find Chromium and put their screenshots; skip or fail without it.
+"""Where the browser tests find Chromium and put their screenshots; skip or fail without it; what
+every test that drives a notebook page waits for.
 
 Shared by ``conftest.py`` and the browser test modules (a module of its own, so no test imports
 ``conftest`` by name).
@@ -9,6 +10,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,26 @@ def offline_page(context) -> tuple[object, list[str], list[str]]:
         "requestfailed", lambda r: errors.append(f"{r.url}: {r.failure}") if r.url not in blocked else None
     )
     return page, blocked, errors
+
+
+def wait_for_kernel_idle(page, sessions: Callable[[], list], path: str, timeout_s: float = 120) -> None:
+    """Wait until the notebook's kernel has started and answered, as a person waits before pressing
+    Restart: ``sessions()`` (the server's ``/api/sessions``; ``[]`` while it cannot answer) shows
+    one kernel for ``path``, idle, and so does the toolbar's indicator where the page shows one.
+
+    A restart sent earlier races the kernel's first start: it cancels the page's own kernel_info
+    request (JupyterLab reports a page error) and can leave the kernel "Starting" for minutes.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        states = [s["kernel"]["execution_state"] for s in sessions() if s["path"] == path]
+        if states == ["idle"]:
+            break
+        assert time.monotonic() < deadline, f"{path}: kernel not idle after {timeout_s:.0f} s: {states}"
+        page.wait_for_timeout(250)
+    page.wait_for_function(
+        "() => { const e = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');"
+        " return !e || e.dataset.status === 'idle'; }",
+        timeout=timeout_s * 1000,
+        polling=250,
+    )

@@ -39,11 +39,12 @@ import json
 import re
 import time
 import urllib.error
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_env import AXE_SEVERE, AXE_WCAG_TAGS
+from browser_env import AXE_SEVERE, AXE_WCAG_TAGS, wait_for_kernel_idle
 from PIL import Image
 
 pytestmark = pytest.mark.browser
@@ -268,28 +269,16 @@ def kernel_for(lab, relpath: str) -> Kernel:
     return Kernel(lab.runtime_dir / f"kernel-{kernel_ids[0]}.json")
 
 
-def wait_for_kernel_ready(page, lab, relpath: str, timeout_s: float = 120) -> None:
-    """Wait until the notebook's kernel has started and answered, as an instructor waits before
-    pressing Restart: the server reports it idle, and so does the toolbar's indicator where the
-    page shows one. (Restarting earlier cancels the page's own kernel_info request, which
-    JupyterLab reports as a page error.)"""
-    deadline = time.monotonic() + timeout_s
-    while True:
+def server_sessions(lab) -> Callable[[], list]:
+    """The server's sessions, ``[]`` while it answers 500 (as it does while a kernel is created)."""
+
+    def sessions() -> list:
         try:
-            sessions = lab.api("/api/sessions")
-        except urllib.error.HTTPError:  # the server answers 500 while the kernel is being created
-            sessions = []
-        states = [s["kernel"]["execution_state"] for s in sessions if s["path"] == relpath]
-        if states == ["idle"]:
-            break
-        assert time.monotonic() < deadline, f"{relpath}: kernel not idle after {timeout_s:.0f} s: {states}"
-        page.wait_for_timeout(250)
-    page.wait_for_function(
-        "() => { const e = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');"
-        " return !e || e.dataset.status === 'idle'; }",
-        timeout=timeout_s * 1000,
-        polling=250,
-    )
+            return lab.api("/api/sessions")
+        except urllib.error.HTTPError:
+            return []
+
+    return sessions
 
 
 def shown_loss(text: str) -> tuple[float, int]:
@@ -356,11 +345,11 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
     try:
         page.goto(server.notebook_url(relpath))
         page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
-        wait_for_kernel_ready(page, server, relpath)
+        wait_for_kernel_idle(page, server_sessions(server), relpath)
         page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
         # Start from a clean page so no stored output can pass for a fresh one.
         run_menu_command(page, "Edit", "Clear Outputs of All Cells")
-        stored = server.api(f"/api/contents/{relpath}?content=0")["last_modified"]
+        stored = (server.root_dir / relpath).stat().st_mtime_ns
         if frontend == "jupyterlab":
             page.locator(".jp-NotebookPanel [data-command='notebook:restart-run-all']").first.click()
         else:
@@ -485,28 +474,36 @@ def _save_from_toolbar(page) -> None:
         page.keyboard.press("Control+s")
 
 
-def _saved_notebook(lab, relpath: str, stored: str, save=None) -> dict:
+def _saved_notebook(lab, relpath: str, stored: int, save=None) -> dict:
     """The notebook as saved by JupyterLab after the run (waits for the save to land). ``stored``:
-    the file's ``last_modified`` before the run; until it changes, the file on disk is the stored
-    notebook, whose outputs (and widget model ids) are not this run's. ``save``: saves again every
-    2 s while the saved file is not this run's or lacks results, for a save that raced the last
-    cells (Notebook 7 once saved 4 of 26 code cells unrun although the page showed them all run)
-    or that never happened (a Ctrl+S the page did not take)."""
+    the file's modification time (ns) before the run; until it changes, the file on disk is the
+    stored notebook, whose outputs (and widget model ids) are not this run's. ``save``: saves again
+    every 2 s while the saved file is not this run's or lacks results, for a save that raced the
+    last cells (Notebook 7 once saved 4 of 26 code cells unrun although the page showed them all
+    run) or that never happened (a Ctrl+S the page did not take).
+
+    The file is read from disk, not through the server: a GET of a notebook that the server is
+    still writing finds half a file, and the server then "recovers" it by putting the copy it made
+    before the save (the stored notebook, with a new modification time) back in its place."""
+    path = lab.root_dir / relpath
     deadline = time.monotonic() + 30
     saved_at = time.monotonic()
     while True:
-        model = lab.api(f"/api/contents/{relpath}?content=1")
-        nb = model["content"]
+        modified = path.stat().st_mtime_ns
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:  # read while the server writes it
+            nb = {"cells": []}
         counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
         # Saved since the run started, and every code cell of the saved file has run. (Not
         # compared with the page's count of prompts: Notebook 7 renders the cells of a long
         # notebook lazily, and once showed one prompt more or fewer than the 26 code cells that
         # all ran.)
-        if model["last_modified"] != stored and counts and all(counts):
+        if modified != stored and counts and all(counts):
             break
         assert time.monotonic() < deadline, (
             f"{relpath}: not saved after the run (counts {counts}, "
-            f"last modified {model['last_modified']}, before the run {stored})"
+            f"modified {modified} ns, before the run {stored} ns)"
         )
         if save is not None and time.monotonic() - saved_at > 2:
             save()
