@@ -115,19 +115,31 @@ def run_all(page, timeout_s: float = 300) -> None:
 def measure_notebook(
     context, url: str, notebook: Path, run: bool = False, shots: Path | None = None
 ) -> tuple[int, list]:
-    """Present ``notebook`` (open at ``url``) from its first cell to its end.
-
-    Returns (number of steps, [(label, problems) for every step that does not fit]).
-    """
-    labels = slide_labels(notebook)
+    """Open ``notebook`` at ``url`` in a new page of ``context``, run it first if ``run``, and
+    present it (:func:`present`). Returns what :func:`present` returns."""
     page = context.new_page()
     page.set_viewport_size(SCREEN)
     try:
         page.goto(url)
         page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
-        page.wait_for_selector(".jp-NotebookPanel [data-command='deck:toggle']", timeout=30_000)
         if run:
             run_all(page)
+        return present(page, notebook, shots)
+    finally:
+        page.close()
+
+
+def present(page, notebook: Path, shots: Path | None = None) -> tuple[int, list]:
+    """Present ``notebook``, open in ``page`` as it is (run or not), at SCREEN from its first cell
+    to its end; the page's viewport is put back afterwards.
+
+    Returns (number of steps, [(label, problems) for every step that does not fit]).
+    """
+    labels = slide_labels(notebook)
+    viewport = page.viewport_size
+    page.set_viewport_size(SCREEN)
+    try:
+        page.wait_for_selector(".jp-NotebookPanel [data-command='deck:toggle']", timeout=30_000)
         # The deck starts at the active cell: make it the first one (cells re-render while the
         # notebook settles, so retry).
         for attempt in range(20):
@@ -167,7 +179,7 @@ def measure_notebook(
             stop.click()
         return steps, bad
     finally:
-        page.close()
+        page.set_viewport_size(viewport)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,8 +20,13 @@ then assert
   change a focused menu, and the focus stays on the control throughout (the notebook's own
   shortcuts never see those keys, in JupyterLab and in Notebook 7 alike);
 - axe-core (WCAG 2.2 A/AA: the wcag2a, wcag2aa, wcag21a, wcag21aa and wcag22aa rules) finds no
-  serious or critical violation inside an explorer; what it finds in the page around it (once per
-  frontend) is printed and written to ``test-artifacts/browser/axe-<frontend>.json``, not failed on.
+  serious or critical violation inside an explorer (what it finds there is also written to
+  ``test-artifacts/browser/axe-<frontend>.json``). JupyterLab's and Notebook 7's own page around
+  it is theirs, not checked here; the notebooks' text is checked on the website and in the decks;
+- in JupyterLab, presenting with jupyterlab-slideshow: at each explorer's cell, the explorer is on
+  the 1280x720 slide, painted, and a key on its slider still updates the loss; then the whole deck,
+  first cell to last, fits 1280x720 at every step (tools/measure_live_fit.py, on this page that
+  has just run: the notebooks without an explorer are presented by test_deck_fit.py).
 
 Notebook 7 gets the same checks (``test_widgets_work_in_notebook7``), except presenting, which is
 JupyterLab's (jupyterlab-slideshow); its page must log no error of ours either.
@@ -44,10 +49,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_env import AXE_SEVERE, AXE_WCAG_TAGS, wait_for_kernel_idle
+from browser_env import AXE_SEVERE, AXE_WCAG_TAGS, load_tool, wait_for_kernel_idle
 from PIL import Image
 
 pytestmark = pytest.mark.browser
+
+measure_live_fit = load_tool("measure_live_fit")
+measure_slide_fit = load_tool("measure_slide_fit")
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # Plots inside widgets: the explorers' Image widgets, any Image widget, and figures shown into an
@@ -389,7 +397,7 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
         try:
             latencies: list[float] = []
             probes: list[tuple[str, dict]] = []  # (model id, what the kernel said of it first)
-            presented = 0
+            presented, deck = 0, 0
             for i, model_id in enumerate(model_ids):
                 view = views.nth(i)
                 view.scroll_into_view_if_needed()
@@ -432,6 +440,10 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
                         presented += _check_presenting(page, view, shots / f"{i:02d}", name)
         finally:
             kernel.close()
+        if frontend == "jupyterlab":
+            # The whole deck, live, on this page that has just run (test_deck_fit.py presents the
+            # notebooks without an explorer, from their stored outputs).
+            deck = _present_whole_deck(page, widget_notebook, shots)
         assert not [e for e in page_errors if "widget" in e.lower()], f"{name}: page errors {page_errors}"
         if frontend == "notebook":
             ours = [e for e in page_errors if e not in NOTEBOOK7_OWN_ERRORS]
@@ -443,7 +455,7 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
         )
         line = ", ".join(f"{ms:.0f} ms" for ms in latencies)
         live = (
-            f"{presented} explorer(s) checked while presenting"
+            f"{presented} explorer(s) checked while presenting, {deck} deck steps fit"
             if presented
             else "presenting not checked (Notebook 7, or jupyterlab-slideshow not installed)"
         )
@@ -462,6 +474,15 @@ def _widgets_work(widget_notebook: Path, server, context, shots: Path, artifacts
         raise
     finally:
         page.close()
+
+
+def _present_whole_deck(page, notebook: Path, shots: Path) -> int:
+    """jupyterlab-slideshow's deck from the first cell to the end at 1280x720: every step fits
+    (tools/measure_live_fit.py). Returns the number of steps."""
+    steps, bad = measure_live_fit.present(page, notebook, shots=shots)
+    assert steps > 1, f"{notebook.name}: the deck did not step through the notebook"
+    assert not bad, measure_slide_fit.report({notebook.name: (steps, bad)}, "presenting steps")
+    return steps
 
 
 def _save_from_toolbar(page) -> None:
@@ -874,48 +895,27 @@ def _check_navigation_keys(page, view, kernel: Kernel, model_id: str, name: str)
             )
 
 
-_PAGE_AXED: set[str] = set()  # the frontends whose page around the explorer was reported
-
-
 def _check_axe(page, view, i: int, name: str, artifacts: Path, frontend: str) -> None:
-    """axe-core over the explorer's output area (fails on serious/critical) and, once per frontend,
-    over the rest of the page, JupyterLab's or Notebook 7's own (reported only; the notebooks'
-    text is checked on the website and in the decks)."""
+    """axe-core over the explorer's output area: fails on serious or critical violations."""
     from axe_playwright_python.sync_playwright import Axe
 
     view.evaluate(f"(el) => el.setAttribute('data-axe-scope', '{i}')")
-    scope = f'[data-axe-scope="{i}"]'
     options = {"runOnly": {"type": "tag", "values": AXE_WCAG_TAGS}}
-    axe = Axe()
-    inside = axe.run(page, context={"include": [[scope]]}, options=options).response
-    outside = None
-    if frontend not in _PAGE_AXED:
-        _PAGE_AXED.add(frontend)
-        outside = axe.run(page, context={"exclude": [[".jp-OutputArea-output"]]}, options=options).response
+    inside = Axe().run(page, context={"include": [[f'[data-axe-scope="{i}"]']]}, options=options).response
     bad = [
         f"{v['id']} ({v['impact']}): {len(v['nodes'])} x {v['nodes'][0]['target']} {v['help']}"
         for v in inside["violations"]
         if v["impact"] in AXE_SEVERE
     ]
-
-    def found(response: dict) -> list:
-        return [(v["id"], v["impact"], len(v["nodes"])) for v in response["violations"]]
-
-    report = {
-        "explorer": found(inside),
-        "page": None if outside is None else found(outside),
-        "explorer_passes": len(inside["passes"]),
-    }
+    found = [(v["id"], v["impact"], len(v["nodes"])) for v in inside["violations"]]
     with open(artifacts / f"axe-{frontend}.json", "a", encoding="utf-8") as f:
-        f.write(json.dumps({"notebook": name, "output": i, **report}) + "\n")
+        f.write(
+            json.dumps({"notebook": name, "output": i, "explorer": found, "passes": len(inside["passes"])})
+            + "\n"
+        )
     print(
         f"{name}: axe (WCAG 2.2 A/AA) inside the explorer in {frontend}: "
-        f"{report['explorer'] or 'no violations'} ({report['explorer_passes']} rules pass); "
-        + (
-            "the page around it: reported once, above"
-            if outside is None
-            else f"the page around it: {report['page']}"
-        )
+        f"{found or 'no violations'} ({len(inside['passes'])} rules pass)"
     )
     assert not bad, f"{name}: axe finds in the explorer:\n" + "\n".join(bad)
 
