@@ -20,6 +20,7 @@ are set up once), and the slowest files start first. ``-n 0`` runs it in one pro
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -66,6 +67,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             return rank.get(Path(str(item.path)).resolve().relative_to(ROOT).as_posix(), len(rank))
 
         items.sort(key=slowness)  # stable: in-file order kept
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Everything imported and collected lives until the run ends: move it out of the garbage
+    collector's sight (``gc.freeze``), so that no later collection walks it again. A test's own
+    garbage is collected as before. In the fast loop this saves about 1.5 s of 14 (each worker's
+    full collections walked sympy, matplotlib and the collected tests again and again, and pytest
+    collects twice more at the end)."""
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")
