@@ -67,6 +67,9 @@ class BlitFigure:
 
 
 def freeze_layout(fig: Figure) -> None:
-    """Let constrained layout place the axes once, then keep them there (blitting needs fixed axes)."""
-    fig.canvas.draw()
+    """Let constrained layout place the axes once, then keep them there (blitting needs fixed axes).
+
+    The layout engine measures the text with the canvas's renderer and moves the axes; nothing is
+    drawn yet (the first frame draws the background once, in its final place)."""
+    fig.get_layout_engine().execute(fig)
     fig.set_layout_engine("none")
